@@ -1,0 +1,1 @@
+"""The system of record: typed records, migrations, idempotent saves, named queries."""

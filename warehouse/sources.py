@@ -1,0 +1,45 @@
+"""Source configuration: which sources exist, how to reach them and how politely. Data, not code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from warehouse.profiles import ProfileError, load_yaml_file
+
+
+class SourceConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    spider: str  # the scraper that collects it, e.g. "govuk_search"
+    description: str
+    base_url: str = Field(pattern=r"^https?://")
+    params: dict[str, Any] = Field(default_factory=dict)
+    max_requests_per_second: float = Field(default=5.0, gt=0, le=10.0)
+    concurrency_per_host: int = Field(default=2, ge=1, le=8)
+    max_items: int = Field(default=500, ge=1)  # per run, a guard against runaway paging
+
+
+def sources_path(config_dir: Path) -> Path:
+    return config_dir / "sources.yaml"
+
+
+def load_sources(config_dir: Path) -> dict[str, SourceConfig]:
+    path = sources_path(config_dir)
+    data = load_yaml_file(path)
+    if not isinstance(data, dict) or not isinstance(data.get("sources"), dict):
+        raise ProfileError(f"{path}: expected a top-level 'sources' mapping")
+    sources: dict[str, SourceConfig] = {}
+    for name, body in data["sources"].items():
+        try:
+            sources[name] = SourceConfig.model_validate({"name": name, **(body or {})})
+        except ValidationError as error:
+            fields = "; ".join(
+                f"field sources.{name}.{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                for e in error.errors()
+            )
+            raise ProfileError(f"{path}: {fields}") from error
+    return sources
