@@ -38,7 +38,6 @@ class Settings(BaseSettings):
     out_dir: Path = PROJECT_ROOT / "out"
     config_dir: Path = PROJECT_ROOT / "config"
     samples_dir: Path = PROJECT_ROOT.parent / "shared" / "samples"
-    demo_snapshot_dir: Path = PROJECT_ROOT / "demo" / "snapshot"
     profile: str = "wmca"
     contact_email: str = "horizon-operator@example.invalid"
     # When set, every source's base URL is rewritten to this replay server (see scrapers/replay.py).

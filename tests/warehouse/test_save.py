@@ -47,7 +47,8 @@ def test_changed_document_updates_in_place_and_keeps_its_id() -> None:
 
 def test_documents_round_trip_unchanged() -> None:
     con = connect()
-    document = make_document(tags=["Transport"], closes_at=datetime(2026, 12, 1, 23, 59, tzinfo=UTC))
+    closes = datetime(2026, 12, 1, 23, 59, tzinfo=UTC)
+    document = make_document(tags=["Transport"], closes_at=closes)
     save_documents(con, [document])
     assert load_documents(con, [document.id]) == [document]
     assert known_versions(con, "govuk_news") == {document.url: document.updated_at}
@@ -92,5 +93,6 @@ def test_run_report_saved_with_per_source_counts() -> None:
     )
     save_run_report(con, report)
     save_run_report(con, report)
-    rows = con.execute("SELECT source, new, failed, health, errors FROM flow_run_sources").fetchall()
+    query = "SELECT source, new, failed, health, errors FROM flow_run_sources"
+    rows = con.execute(query).fetchall()
     assert rows == [("govuk_news", 2, 1, "degraded", ["x: 500"])]

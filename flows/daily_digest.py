@@ -1,0 +1,132 @@
+"""The daily cycle: collect every source of the profile, enrich, store, render the digest."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NONE
+
+from delivery.digest import build_digest
+from delivery.render import write_digest
+from flows.collect import collect_sources
+from flows.enrich import enrich_pending
+from flows.lock import warehouse_lock
+from scrapers.replay import serve_snapshot
+from warehouse.db import connect
+from warehouse.profiles import Profile, load_profile, load_yaml_file
+from warehouse.queries import changed_since, last_completed_run_end
+from warehouse.records import RunReport, RunStatus, SourceReport
+from warehouse.save import save_run_report
+from warehouse.settings import Settings, apply_offline_environment, get_settings
+from warehouse.sources import SourceConfig, load_sources
+
+UK = ZoneInfo("Europe/London")
+FLOW_NAME = "daily_digest"
+
+
+def snapshot_as_of(snapshot: Path) -> date | None:
+    """The 'today' a bundled snapshot was written for (snapshot.yaml: as_of), if it says."""
+    manifest = snapshot / "snapshot.yaml"
+    if not manifest.exists():
+        return None
+    data = load_yaml_file(manifest)
+    value = data.get("as_of") if isinstance(data, dict) else None
+    return value if isinstance(value, date) else None
+
+
+def resolve_sources(
+    profile: Profile, settings: Settings, only: list[str] | None
+) -> list[SourceConfig]:
+    configured = load_sources(settings.config_dir)
+    unknown = [name for name in profile.sources if name not in configured]
+    if unknown:
+        raise ValueError(f"profile {profile.id!r} names unknown sources: {', '.join(unknown)}")
+    names = only or profile.sources
+    missing = [name for name in names if name not in profile.sources]
+    if missing:
+        raise ValueError(f"not sources of profile {profile.id!r}: {', '.join(missing)}")
+    return [configured[name] for name in names]
+
+
+@contextmanager
+def replaying(settings: Settings, snapshot: Path | None) -> Iterator[Settings]:
+    """Point every source at a loopback server replaying the snapshot, for the run's duration."""
+    if snapshot is None:
+        yield settings
+        return
+    if not snapshot.is_dir():
+        raise FileNotFoundError(f"snapshot folder not found: {snapshot}")
+    with serve_snapshot(snapshot) as url:
+        yield settings.model_copy(update={"replay_url": url})
+
+
+@task(name="render-digest", cache_policy=NONE)
+def render_digest(con, profile: Profile, day: date, out_dir: Path,
+                  sources: list[SourceReport]) -> list[str]:
+    since = last_completed_run_end(con, FLOW_NAME, profile.id)
+    scored = changed_since(con, profile.id, since, datetime.now(UTC))
+    existing = [out_dir / f"digest-{day.isoformat()}{suffix}" for suffix in (".html", ".txt")]
+    if not scored and all(path.exists() for path in existing):
+        get_run_logger().info("nothing new since the last digest; kept %s", existing[0])
+        return [str(path) for path in existing]
+    digest = build_digest(scored, profile, day, source_health=sources)
+    html_path, text_path = write_digest(digest, out_dir)
+    return [str(html_path), str(text_path)]
+
+
+def _status(sources: list[SourceReport]) -> RunStatus:
+    if sources and all(s.health == "failing" for s in sources):
+        return RunStatus.FAILED
+    if any(s.health != "ok" for s in sources):
+        return RunStatus.PARTIAL
+    return RunStatus.SUCCEEDED
+
+
+@flow(name=FLOW_NAME, log_prints=True)
+def daily_digest(
+    profile: str = "wmca",
+    snapshot: str | None = None,
+    db: str | None = None,
+    out: str | None = None,
+    day: date | None = None,
+    only_sources: list[str] | None = None,
+    full_refresh: bool = False,
+) -> RunReport:
+    """Collect, enrich, store and render today's digest; return the run report."""
+    apply_offline_environment()
+    logger = get_run_logger()
+    settings = get_settings()
+    active = load_profile(settings.config_dir, profile)
+    sources = resolve_sources(active, settings, only_sources)
+    snapshot_dir = Path(snapshot).resolve() if snapshot else None
+    db_path = Path(db) if db else settings.database_path
+    out_dir = Path(out) if out else settings.out_dir
+    today = datetime.now(UTC).astimezone(UK).date()
+    day = day or (snapshot_dir and snapshot_as_of(snapshot_dir)) or today
+    report = RunReport(run_id=uuid.uuid4(), flow=FLOW_NAME, profile=active.id,
+                       started_at=datetime.now(UTC))
+    with (
+        warehouse_lock(db_path),
+        connect(db_path) as con,
+        replaying(settings, snapshot_dir) as live,
+    ):
+        with tempfile.TemporaryDirectory(prefix="horizon-crawl-") as workdir:
+            report.sources = collect_sources(con, sources, live, Path(workdir),
+                                             full_refresh=full_refresh)
+        report.status = _status(report.sources)
+        if report.status is RunStatus.FAILED:
+            report.notes.append("every source failed; digest not rendered")
+        else:
+            report.enriched = enrich_pending(con, active, settings.config_dir)
+            report.outputs = render_digest(con, active, day, out_dir, report.sources)
+        report.finished_at = datetime.now(UTC)
+        save_run_report(con, report)
+    logger.info("daily digest for %s on %s: %s", active.id, day, report.status.value)
+    return report

@@ -1,0 +1,160 @@
+"""Run one source's spider in a child process and read its output back as typed records.
+
+    result = run_crawl(source, settings, workdir, since=None, known={})
+
+The crawl runs as `python -m scrapers.run_spider` (the Twisted reactor cannot restart within one
+process), under a timeout that kills the child. Whatever it wrote before dying is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, ValidationError
+
+from warehouse.records import Document, FetchError
+from warehouse.settings import PROJECT_ROOT, Settings
+from warehouse.sources import SourceConfig
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+_STDERR_TAIL = 2000
+
+
+class CrawlResult(BaseModel):
+    """What one crawl of one source delivered."""
+
+    source: str
+    documents: list[Document] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    errors: list[FetchError] = Field(default_factory=list)
+    listed: int = 0
+
+
+def is_loopback(url: str) -> bool:
+    return urlsplit(url).hostname in LOOPBACK_HOSTS
+
+
+def scrapy_settings(source: SourceConfig, settings: Settings, base_url: str) -> dict[str, Any]:
+    """Polite Scrapy settings for a real host; no delays when replaying on loopback."""
+    delay = 0.0 if is_loopback(base_url) else 1.0 / source.max_requests_per_second
+    return {
+        "ROBOTSTXT_OBEY": True,
+        "AUTOTHROTTLE_ENABLED": True,
+        "AUTOTHROTTLE_START_DELAY": delay if is_loopback(base_url) else max(delay, 1.0),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(source.concurrency_per_host),
+        "USER_AGENT": settings.user_agent,
+        "DOWNLOAD_DELAY": delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": source.concurrency_per_host,
+        "DOWNLOAD_TIMEOUT": settings.download_timeout_seconds,
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": 2,
+        "RETRY_HTTP_CODES": RETRY_HTTP_CODES,
+        "HTTPCACHE_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def spider_args(source: SourceConfig, base_url: str, since: date | None,
+                known_path: Path) -> dict[str, str]:
+    """Spider arguments: the common ones plus the source's own params (e.g. supergroup)."""
+    return {
+        **{key: str(value) for key, value in source.params.items()},
+        "source": source.name,
+        "base_url": base_url,
+        "since": since.isoformat() if since else "",
+        "known": str(known_path),
+        "max_items": str(source.max_items),
+    }
+
+
+def _line_into(result: CrawlResult, line: str, number: int) -> None:
+    item: Any = None
+    try:
+        item = json.loads(line)
+        kind = item["type"]
+        if kind == "document":
+            result.documents.append(Document.model_validate(item["document"]))
+        elif kind == "unchanged":
+            result.unchanged.append(str(item["url"]))
+        elif kind == "error":
+            result.errors.append(FetchError(source=result.source, url=str(item.get("url", "")),
+                                            reason=str(item["reason"])))
+        elif kind == "listed":
+            result.listed += int(item["count"])
+        else:
+            raise ValueError(f"unknown item type {kind!r}")
+    except (ValueError, KeyError, TypeError, ValidationError) as error:
+        document = item.get("document") if isinstance(item, dict) else None
+        url = document.get("url", "") if isinstance(document, dict) else ""
+        result.errors.append(FetchError(source=result.source, url=str(url),
+                                        reason=f"output line {number}: {error}"[:1000]))
+
+
+def parse_crawl_output(source: str, lines: Iterable[str]) -> CrawlResult:
+    """The spider's JSON Lines as a CrawlResult; a line that does not validate is a FetchError."""
+    result = CrawlResult(source=source)
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            _line_into(result, line, number)
+    return result
+
+
+def _tail(path: Path) -> str:
+    if not path.exists():
+        return ""
+    return path.read_text(encoding="utf-8", errors="replace")[-_STDERR_TAIL:].strip()
+
+
+def run_child(command: list[str], log_path: Path, timeout: int) -> str | None:
+    """Run the child to completion or timeout; return a reason if it did not finish cleanly."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    with log_path.open("w", encoding="utf-8") as log:
+        child = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
+                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            code = child.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+            return f"crawl timed out after {timeout}s and was killed"
+    if code != 0:
+        return f"crawl process exited with code {code}: {_tail(log_path)}"
+    return None
+
+
+def run_crawl(source: SourceConfig, settings: Settings, workdir: Path, *, since: date | None,
+              known: dict[str, datetime]) -> CrawlResult:
+    """Crawl one source in a child process; never raises for crawl failures, reports them."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    base_url = settings.base_url_for(source.base_url)
+    output = workdir / f"{source.name}.jsonl"
+    output.unlink(missing_ok=True)
+    known_path = workdir / f"{source.name}.known.json"
+    known_path.write_text(json.dumps({url: at.isoformat() for url, at in known.items()}),
+                          encoding="utf-8")
+    settings_path = workdir / f"{source.name}.scrapy.json"
+    settings_path.write_text(json.dumps(scrapy_settings(source, settings, base_url)),
+                             encoding="utf-8")
+    command = [sys.executable, "-m", "scrapers.run_spider", "--spider", source.spider,
+               "--settings", str(settings_path), "--output", str(output)]
+    for key, value in spider_args(source, base_url, since, known_path).items():
+        command += ["--arg", f"{key}={value}"]
+    failure = run_child(command, workdir / f"{source.name}.log",
+                         settings.crawl_timeout_seconds)
+    lines = output.read_text(encoding="utf-8").splitlines() if output.exists() else []
+    result = parse_crawl_output(source.name, lines)
+    if failure:
+        result.errors.append(FetchError(source=source.name, url=base_url, reason=failure))
+    return result

@@ -1,0 +1,109 @@
+"""The `govuk_search` spider: list a supergroup through the Search API, fetch what changed.
+
+Fetching only: every body goes to the pure parse_* functions. Each listed item ends as exactly
+one output line: {"type": "document"|"unchanged"|"error", ...}; one bad item never stops the crawl.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from scrapers.dates import parse_timestamp
+from scrapers.errors import ParseError
+from scrapers.govuk.parse import canonical_govuk_url, parse_content_item
+from scrapers.govuk.search import SearchHit, content_url, parse_search_page, search_url
+from warehouse.records import canonical_url
+
+PAGE_SIZE = 100
+
+
+def load_known(path: str | Path | None) -> dict[str, datetime]:
+    """The `known` file: canonical URL -> ISO updated_at of what is already stored."""
+    if not path:
+        return {}
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    known = {canonical_url(url): parse_timestamp(stamp) for url, stamp in data.items()}
+    return {url: stamp for url, stamp in known.items() if stamp is not None}
+
+
+def is_unchanged(hit: SearchHit, stored_at: datetime | None) -> bool:
+    """Stored and not updated since: skip. Without a search timestamp we always refetch."""
+    return stored_at is not None and hit.public_timestamp is not None and (
+        hit.public_timestamp <= stored_at)
+
+
+def failure_reason(failure: Failure) -> str:
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    return f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
+
+
+class GovukSearchSpider(scrapy.Spider):
+    name = "govuk_search"
+
+    def __init__(self, source: str, base_url: str, supergroup: str, since: str = "",
+                 known: str = "", max_items: str | int = 500, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.source = source
+        self.base_url = base_url.rstrip("/")
+        self.supergroup = supergroup
+        self.since = date.fromisoformat(since) if since else None
+        self.known = load_known(known)
+        self.max_items = int(max_items)
+        self.listed = 0
+
+    def _page(self, start: int) -> scrapy.Request:
+        count = min(PAGE_SIZE, self.max_items)
+        url = search_url(self.base_url, self.supergroup, self.since, start, count)
+        return scrapy.Request(url, callback=self.parse_search, errback=self.on_error,
+                              cb_kwargs={"url": url})
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        yield self._page(0)
+
+    def parse_search(self, response: Response, url: str) -> Iterator[Any]:
+        try:
+            page = parse_search_page(response.body)
+        except ParseError as error:
+            yield {"type": "error", "url": url, "reason": error.reason}
+            return
+        hits = page.results[: self.max_items - self.listed]
+        self.listed += len(hits)
+        yield {"type": "listed", "count": len(hits)}
+        for hit in hits:
+            yield from self._follow(hit)
+        if not page.is_last and self.listed < self.max_items:
+            yield self._page(page.next_start)
+
+    def _follow(self, hit: SearchHit) -> Iterator[Any]:
+        if not hit.link.startswith("/"):
+            yield {"type": "error", "url": hit.link, "reason": "search hit link is not a path"}
+            return
+        url = canonical_govuk_url(hit.link)
+        if is_unchanged(hit, self.known.get(canonical_url(url))):
+            yield {"type": "unchanged", "url": url}
+            return
+        yield scrapy.Request(content_url(self.base_url, hit.link), callback=self.parse_item,
+                             errback=self.on_error, cb_kwargs={"url": url})
+
+    def parse_item(self, response: Response, url: str) -> Iterator[dict[str, Any]]:
+        try:
+            document = parse_content_item(response.body, source=self.source,
+                                          fetched_at=datetime.now(UTC))
+        except ParseError as error:
+            yield {"type": "error", "url": url, "reason": error.reason}
+            return
+        yield {"type": "document", "document": document.model_dump(mode="json")}
+
+    def on_error(self, failure: Failure) -> Iterator[dict[str, Any]]:
+        url = failure.request.cb_kwargs.get("url", failure.request.url)
+        yield {"type": "error", "url": url, "reason": failure_reason(failure)}

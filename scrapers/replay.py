@@ -1,0 +1,83 @@
+"""A loopback server that replays a snapshot folder as the live source hosts.
+
+The first path segment names the original host, so one server stands in for every source at
+once: Settings(replay_url=...).base_url_for("https://www.gov.uk") gives {replay}/www.gov.uk.
+/robots.txt (at the root or under any host) allows everything; unknown paths are 404.
+
+    horizon replay --snapshot ../shared/samples --port 8800
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from scrapers.govuk.config import load_supergroups
+from scrapers.govuk.replay import GovukReplay, Reply
+from warehouse.settings import Settings
+
+ROBOTS = b"User-agent: *\nAllow: /\n"
+
+
+class ReplayServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, port: int, hosts: dict[str, GovukReplay]) -> None:
+        super().__init__(("127.0.0.1", port), ReplayHandler)
+        self.hosts = hosts
+
+    def route(self, target: str) -> Reply:
+        parts = urlsplit(target)
+        path = unquote(parts.path)
+        host, _, rest = path.lstrip("/").partition("/")
+        if path == "/robots.txt" or rest == "robots.txt":
+            return 200, "text/plain; charset=utf-8", ROBOTS
+        site = self.hosts.get(host)
+        if site is None:
+            return 404, "text/plain; charset=utf-8", b"not in snapshot\n"
+        return site.handle("/" + rest, parse_qs(parts.query, keep_blank_values=True))
+
+
+class ReplayHandler(BaseHTTPRequestHandler):
+    server: ReplayServer
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        status, content_type, body = self.server.route(self.path)
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: a replay serves hundreds of requests per crawl."""
+
+
+def build_server(snapshot_dir: Path, *, port: int = 0,
+                 config_dir: Path | None = None) -> ReplayServer:
+    if not snapshot_dir.is_dir():
+        raise FileNotFoundError(f"snapshot folder not found: {snapshot_dir}")
+    supergroups = load_supergroups(config_dir or Settings().config_dir)
+    govuk = GovukReplay(snapshot_dir, supergroups)
+    return ReplayServer(port, {govuk.host: govuk})
+
+
+@contextmanager
+def serve_snapshot(snapshot_dir: Path, *, port: int = 0,
+                   config_dir: Path | None = None) -> Iterator[str]:
+    """Serve `snapshot_dir` on loopback (a free port by default); yields http://127.0.0.1:PORT."""
+    server = build_server(snapshot_dir, port=port, config_dir=config_dir)
+    thread = threading.Thread(target=server.serve_forever, name="replay", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
