@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from datetime import datetime
@@ -20,7 +21,10 @@ TABLES = (
 
 
 def _to_document(row: tuple) -> Document:
-    return Document.model_validate(dict(zip(_DOCUMENT_FIELDS, row, strict=True)))
+    values = dict(zip(_DOCUMENT_FIELDS, row, strict=True))
+    values["funding"] = json.loads(values["funding"]) if values["funding"] else None
+    values["metadata"] = json.loads(values["metadata"]) if values["metadata"] else {}
+    return Document.model_validate(values)
 
 
 def get_watermark(con: duckdb.DuckDBPyConnection, source: str) -> datetime | None:

@@ -49,6 +49,20 @@ class Signal(StrEnum):
     NEUTRAL = "neutral"
 
 
+class ApplicantType(StrEnum):
+    """Who a funding call or tender says may apply."""
+
+    LOCAL_AUTHORITY = "local_authority"
+    COMBINED_AUTHORITY = "combined_authority"
+    PUBLIC_BODY = "public_body"
+    BUSINESS = "business"
+    CHARITY = "charity"
+    UNIVERSITY = "university"
+    PARTNERSHIP = "partnership"
+    INDIVIDUAL = "individual"
+    OTHER = "other"
+
+
 class RunStatus(StrEnum):
     SUCCEEDED = "succeeded"
     PARTIAL = "partial"  # some sources or items failed, the rest landed
@@ -92,6 +106,29 @@ def _require_aware(value: datetime | None, name: str) -> datetime | None:
     return value
 
 
+class FundingFacts(BaseModel):
+    """What a funding call, tender, grant or announcement says about the money."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    funder: str = ""
+    total_amount_gbp: float | None = Field(default=None, ge=0)
+    max_award_gbp: float | None = Field(default=None, ge=0)
+    min_award_gbp: float | None = Field(default=None, ge=0)
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    eligible_applicants: list[ApplicantType] = Field(default_factory=list)
+    place_restrictions: list[str] = Field(default_factory=list)
+    match_funding: str = ""  # what the call says about match funding, verbatim-ish
+    eligible_for_authority: bool | None = None  # None: cannot tell
+    eligibility_reason: str = ""
+
+    @field_validator("opens_at", "closes_at")
+    @classmethod
+    def _aware(cls, value: datetime | None, info) -> datetime | None:
+        return _require_aware(value, info.field_name)
+
+
 class Document(BaseModel):
     """One collected page, speech, question, bill, call or tender: the contract between folders."""
 
@@ -108,6 +145,8 @@ class Document(BaseModel):
     updated_at: datetime | None = None
     fetched_at: datetime
     organisations: list[str] = Field(default_factory=list)
+    # People the item is by or about: speakers, askers and answerers, ministers.
+    people: list[str] = Field(default_factory=list)
     # Source-side subject tags (GOV.UK taxons, Hansard headings ...), kept verbatim.
     tags: list[str] = Field(default_factory=list)
     # The source's own document type, e.g. GOV.UK's "open_consultation".
@@ -116,6 +155,10 @@ class Document(BaseModel):
     closes_at: datetime | None = None
     withdrawn_at: datetime | None = None
     withdrawn_reason: str = ""
+    # Funding facts the source states in structured form (OCDS value, 360Giving amount ...).
+    funding: FundingFacts | None = None
+    # Other source facts worth keeping, flat strings: party, bill stage, buyer, heading ...
+    metadata: dict[str, str] = Field(default_factory=dict)
     content_hash: str = ""
     parser_version: str = Field(min_length=1)
 
@@ -142,7 +185,7 @@ class Document(BaseModel):
             data["content_hash"] = content_hash(
                 data.get("title"), data.get("summary"), data.get("body_text"),
                 data.get("updated_at"), data.get("opens_at"), data.get("closes_at"),
-                data.get("withdrawn_at"),
+                data.get("withdrawn_at"), data.get("funding"), data.get("metadata"),
             )
         return data
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,8 +16,9 @@ from warehouse.records import Document, Enrichment, RunReport
 
 _DOCUMENT_COLUMNS = (
     "id", "source", "kind", "url", "title", "summary", "body_text", "published_at",
-    "updated_at", "fetched_at", "organisations", "tags", "source_type", "opens_at", "closes_at",
-    "withdrawn_at", "withdrawn_reason", "content_hash", "parser_version",
+    "updated_at", "fetched_at", "organisations", "people", "tags", "source_type", "opens_at",
+    "closes_at", "withdrawn_at", "withdrawn_reason", "funding", "metadata", "content_hash",
+    "parser_version",
 )
 
 
@@ -32,6 +34,8 @@ class SaveOutcome:
 def _document_row(document: Document) -> list[object]:
     values = document.model_dump()
     values["kind"] = document.kind.value
+    values["funding"] = document.funding.model_dump_json() if document.funding else None
+    values["metadata"] = json.dumps(document.metadata, sort_keys=True)
     return [values[column] for column in _DOCUMENT_COLUMNS]
 
 

@@ -96,3 +96,16 @@ def test_run_report_saved_with_per_source_counts() -> None:
     query = "SELECT source, new, failed, health, errors FROM flow_run_sources"
     rows = con.execute(query).fetchall()
     assert rows == [("govuk_news", 2, 1, "degraded", ["x: 500"])]
+
+
+def test_documents_with_funding_and_metadata_round_trip() -> None:
+    from warehouse.records import ApplicantType, FundingFacts
+
+    con = connect()
+    funding = FundingFacts(funder="Innovate UK", max_award_gbp=2_000_000,
+                           closes_at=datetime(2026, 12, 3, 11, 0, tzinfo=UTC),
+                           eligible_applicants=[ApplicantType.BUSINESS])
+    document = make_document(funding=funding, metadata={"party": "Labour"}, people=["A Member"])
+    save_documents(con, [document])
+    assert load_documents(con, [document.id]) == [document]
+    assert save_documents(con, [document]).unchanged == [document.id]
