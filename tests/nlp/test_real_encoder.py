@@ -1,0 +1,146 @@
+"""The real MiniLM model on real recorded texts (slow: loads the model once for the module)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from nlp_samples import govuk_document, text_document
+
+from nlp.config import NlpConfig
+from nlp.encoder import TextEncoder, load_encoder
+from nlp.enrich import enrich_documents
+from nlp.themes import ThemePrototypes, build_theme_prototypes
+from warehouse.profiles import Profile, load_profile
+from warehouse.records import Document, Enrichment
+
+pytestmark = pytest.mark.slow
+
+CONTENT_API = Path("govuk/content_api")
+RAIL_STRATEGY = CONTENT_API / "html_publication/best-practice-command-paper.json"
+AFFORDABLE_HOUSING = CONTENT_API / "publication/statistics_publication.json"
+APPRENTICESHIPS = (
+    CONTENT_API / "statistical_data_set/statistical_data_set_with_block_attachments.json"
+)
+STOP_AND_SEARCH = CONTENT_API / "speech/best-practice-oral-statement.json"
+PIG_KEEPERS = CONTENT_API / "publication/withdrawn_publication.json"
+DEAD_FISH = CONTENT_API / "news_article/news_article_government_response.json"
+BUS_FRANCHISING = Path(
+    "regional/wmca/wmca.org.uk_news_2025-05-09_revolution-in-region-s-bus-services.txt"
+)
+
+
+@pytest.fixture(scope="module")
+def encoder(nlp_config: NlpConfig) -> TextEncoder:
+    return load_encoder(nlp_config)
+
+
+@pytest.fixture(scope="module")
+def cpca(config_dir: Path) -> Profile:
+    return load_profile(config_dir, "cpca")
+
+
+@pytest.fixture(scope="module")
+def prototypes(
+    encoder: TextEncoder, wmca: Profile, cpca: Profile
+) -> dict[str, ThemePrototypes]:
+    return {p.id: build_theme_prototypes(p, encoder) for p in (wmca, cpca)}
+
+
+def _document(samples_dir: Path, relative: Path) -> Document:
+    path = samples_dir / relative
+    return govuk_document(path) if path.suffix == ".json" else text_document(path)
+
+
+@pytest.fixture(scope="module")
+def enriched(
+    samples_dir: Path, encoder: TextEncoder, nlp_config: NlpConfig,
+    prototypes: dict[str, ThemePrototypes],
+) -> Callable[[Path, Profile], Enrichment]:
+    """Enrich a sample for a profile, once per module (the rail strategy takes seconds)."""
+    cache: dict[tuple[Path, str], Enrichment] = {}
+
+    def enrich(relative: Path, profile: Profile) -> Enrichment:
+        key = (relative, profile.id)
+        if key not in cache:
+            document = _document(samples_dir, relative)
+            [cache[key]] = enrich_documents(
+                [document], profile, encoder, nlp_config, prototypes=prototypes[profile.id]
+            )
+        return cache[key]
+
+    return enrich
+
+
+def _top(enrichment: Enrichment) -> str:
+    return max(enrichment.theme_scores, key=lambda s: s.score).theme
+
+
+def _above(enrichment: Enrichment) -> set[str]:
+    return {s.theme for s in enrichment.theme_scores if s.above_threshold}
+
+
+def test_real_encoder_gives_normalised_384_d_vectors(encoder: TextEncoder) -> None:
+    vectors = encoder.encode(["Bus franchising in the West Midlands", "Affordable homes"])
+    assert vectors.shape == (2, 384)
+    assert vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert encoder.dimension == 384
+    assert "all-MiniLM-L6-v2" in encoder.version
+
+
+def test_real_encoder_empty_input(encoder: TextEncoder) -> None:
+    assert encoder.encode([]).shape == (0, 384)
+
+
+@pytest.mark.parametrize(
+    ("sample", "theme"),
+    [
+        (RAIL_STRATEGY, "transport"),
+        (AFFORDABLE_HOUSING, "housing"),
+        (APPRENTICESHIPS, "skills"),
+        (STOP_AND_SEARCH, "safety"),
+        (BUS_FRANCHISING, "transport"),
+    ],
+)
+def test_real_themes_wmca_right_theme_wins(
+    enriched: Callable[[Path, Profile], Enrichment], sample: Path, theme: str, wmca: Profile
+) -> None:
+    enrichment = enriched(sample, wmca)
+    assert _top(enrichment) == theme
+    assert theme in _above(enrichment)
+
+
+@pytest.mark.parametrize(
+    ("sample", "theme"),
+    [(RAIL_STRATEGY, "connectivity"), (AFFORDABLE_HOUSING, "housing")],
+)
+def test_real_themes_cpca_right_theme_wins(
+    enriched: Callable[[Path, Profile], Enrichment], sample: Path, theme: str, cpca: Profile
+) -> None:
+    enrichment = enriched(sample, cpca)
+    assert _top(enrichment) == theme
+    assert theme in _above(enrichment)
+
+
+@pytest.mark.parametrize("sample", [PIG_KEEPERS, DEAD_FISH])
+def test_real_themes_off_topic_document_flags_nothing(
+    enriched: Callable[[Path, Profile], Enrichment], sample: Path, wmca: Profile
+) -> None:
+    enrichment = enriched(sample, wmca)
+    assert _above(enrichment) == set()
+
+
+def test_real_themes_evidence_is_a_relevant_sentence_of_the_document(
+    enriched: Callable[[Path, Profile], Enrichment], samples_dir: Path, wmca: Profile,
+    nlp_config: NlpConfig,
+) -> None:
+    document = _document(samples_dir, RAIL_STRATEGY)
+    enrichment = enriched(RAIL_STRATEGY, wmca)
+    [transport] = [s for s in enrichment.theme_scores if s.theme == "transport"]
+    text = " ".join(f"{document.title} {document.summary} {document.body_text}".split())
+    assert transport.evidence in text
+    assert any(word in transport.evidence.lower() for word in ("rail", "train", "passenger"))
+    assert len(enrichment.chunks) == nlp_config.chunking.max_chunks
