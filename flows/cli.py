@@ -108,5 +108,8 @@ def status(db: Annotated[Path | None, typer.Option(help="DuckDB warehouse file."
         console.print(table)
 
 
+# Commands defined in other modules of flows/ are registered here, one line each.
+
+
 if __name__ == "__main__":
     app()

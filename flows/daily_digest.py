@@ -117,16 +117,23 @@ def daily_digest(
         connect(db_path) as con,
         replaying(settings, snapshot_dir) as live,
     ):
-        with tempfile.TemporaryDirectory(prefix="horizon-crawl-") as workdir:
-            report.sources = collect_sources(con, sources, live, Path(workdir),
-                                             full_refresh=full_refresh)
-        report.status = _status(report.sources)
-        if report.status is RunStatus.FAILED:
-            report.notes.append("every source failed; digest not rendered")
-        else:
-            report.enriched = enrich_pending(con, active, settings.config_dir)
-            report.outputs = render_digest(con, active, day, out_dir, report.sources)
-        report.finished_at = datetime.now(UTC)
-        save_run_report(con, report)
+        try:
+            with tempfile.TemporaryDirectory(prefix="horizon-crawl-") as workdir:
+                report.sources = collect_sources(con, sources, live, Path(workdir),
+                                                 full_refresh=full_refresh)
+            report.status = _status(report.sources)
+            if report.status is RunStatus.FAILED:
+                report.notes.append("every source failed; digest not rendered")
+            else:
+                report.enriched = enrich_pending(con, active, settings.config_dir)
+                report.outputs = render_digest(con, active, day, out_dir, report.sources)
+        except Exception as error:
+            # Keep the record of a run that broke; what it stored stays for the next run.
+            report.status = RunStatus.FAILED
+            report.notes.append(f"run stopped: {type(error).__name__}: {error}")
+            raise
+        finally:
+            report.finished_at = datetime.now(UTC)
+            save_run_report(con, report)
     logger.info("daily digest for %s on %s: %s", active.id, day, report.status.value)
     return report

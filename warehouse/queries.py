@@ -9,13 +9,14 @@ from datetime import datetime
 
 import duckdb
 
-from warehouse.records import Document, ScoredDocument, ThemeScore
+from warehouse.records import Document, DocumentInsight, ScoredDocument, ThemeScore
 
 _DOCUMENT_FIELDS = tuple(Document.model_fields)
 _SELECT_DOCUMENT = f"SELECT {', '.join(_DOCUMENT_FIELDS)} FROM documents"
 
 TABLES = (
-    "documents", "chunks", "chunk_embeddings", "theme_scores", "enrichment_state",
+    "documents", "chunks", "chunk_embeddings", "theme_scores", "document_insights",
+    "enrichment_state",
     "source_watermarks", "flow_runs", "flow_run_sources",
 )
 
@@ -78,6 +79,26 @@ def theme_scores_for(
     return scores
 
 
+def insights_for(
+    con: duckdb.DuckDBPyConnection, profile: str, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, DocumentInsight]:
+    rows = con.execute(
+        "SELECT document_id, profile, signal, signal_score, signal_reason, matched_terms,"
+        " region_score, places, people, funding, cluster_id, model_version"
+        " FROM document_insights WHERE profile = ? AND list_contains(?, document_id)",
+        [profile, ids],
+    ).fetchall()
+    fields = ("document_id", "profile", "signal", "signal_score", "signal_reason",
+              "matched_terms", "region_score", "places", "people", "funding", "cluster_id",
+              "model_version")
+    insights = {}
+    for row in rows:
+        values = dict(zip(fields, row, strict=True))
+        values["funding"] = json.loads(values["funding"]) if values["funding"] else None
+        insights[row[0]] = DocumentInsight.model_validate(values)
+    return insights
+
+
 def changed_since(
     con: duckdb.DuckDBPyConnection, profile: str, since: datetime | None, until: datetime
 ) -> list[ScoredDocument]:
@@ -90,9 +111,12 @@ def changed_since(
     ).fetchall()
     width = len(_DOCUMENT_FIELDS)
     documents = [(_to_document(row[:width]), row[width:]) for row in rows]
-    scores = theme_scores_for(con, profile, [doc.id for doc, _ in documents])
+    ids = [doc.id for doc, _ in documents]
+    scores = theme_scores_for(con, profile, ids)
+    insights = insights_for(con, profile, ids)
     return [
-        ScoredDocument(document=doc, themes=scores.get(doc.id, []), first_seen_at=extra[0],
+        ScoredDocument(document=doc, themes=scores.get(doc.id, []), insight=insights.get(doc.id),
+                       first_seen_at=extra[0],
                        last_changed_at=extra[1], version=extra[2])
         for doc, extra in documents
     ]

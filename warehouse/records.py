@@ -242,6 +242,25 @@ class ThemeScore(BaseModel):
     model_version: str
 
 
+class DocumentInsight(BaseModel):
+    """The enrichment's judgement of one document for one profile, with its reasons."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document_id: uuid.UUID
+    profile: str
+    signal: Signal = Signal.NEUTRAL
+    signal_score: float = Field(default=0.0, ge=0.0, le=1.0)  # strength of the signal
+    signal_reason: str = ""
+    matched_terms: list[str] = Field(default_factory=list)  # words that triggered the signal
+    region_score: float = Field(default=0.0, ge=0.0, le=1.0)
+    places: list[str] = Field(default_factory=list)  # gazetteer places and councils matched
+    people: list[str] = Field(default_factory=list)  # the Mayor, MPs matched
+    funding: FundingFacts | None = None  # structured facts merged with what the text says
+    cluster_id: uuid.UUID | None = None  # id of the lead document of its story cluster
+    model_version: str = ""
+
+
 class ScoredDocument(BaseModel):
     """A stored document with its theme scores for one profile: what the digest ranks."""
 
@@ -249,6 +268,7 @@ class ScoredDocument(BaseModel):
 
     document: Document
     themes: list[ThemeScore] = Field(default_factory=list)
+    insight: DocumentInsight | None = None
     first_seen_at: datetime
     last_changed_at: datetime
     version: int = 1
@@ -272,6 +292,7 @@ class Enrichment(BaseModel):
     chunks: list[Chunk]
     embeddings: list[list[float]]  # one per chunk, L2-normalised
     theme_scores: list[ThemeScore]
+    insight: DocumentInsight | None = None
     model_version: str
 
 

@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from warehouse.records import Document, Enrichment, RunReport
+from warehouse.records import Document, DocumentInsight, Enrichment, RunReport
 
 _DOCUMENT_COLUMNS = (
     "id", "source", "kind", "url", "title", "summary", "body_text", "published_at",
@@ -129,10 +129,11 @@ def save_enrichments(
     try:
         con.execute("DELETE FROM chunk_embeddings WHERE list_contains(?, document_id)", [doc_ids])
         con.execute("DELETE FROM chunks WHERE list_contains(?, document_id)", [doc_ids])
-        con.execute(
-            "DELETE FROM theme_scores WHERE profile = ? AND list_contains(?, document_id)",
-            [profile, doc_ids],
-        )
+        for table in ("theme_scores", "document_insights"):
+            con.execute(
+                f"DELETE FROM {table} WHERE profile = ? AND list_contains(?, document_id)",
+                [profile, doc_ids],
+            )
         con.executemany(
             "INSERT INTO chunks VALUES (?, ?, ?, ?, ?)",
             [[c.id, c.document_id, c.index, c.text, c.start_char]
@@ -150,6 +151,12 @@ def save_enrichments(
                 [[s.document_id, s.profile, s.theme, s.score, s.above_threshold, s.evidence,
                   s.model_version] for s in scores],
             )
+        insights = [e.insight for e in enrichments if e.insight is not None]
+        if insights:
+            con.executemany(
+                "INSERT INTO document_insights VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_insight_row(i) for i in insights],
+            )
         con.executemany(
             "INSERT OR REPLACE INTO enrichment_state VALUES (?, ?, ?, ?, ?)",
             [[e.document_id, profile, content_hashes[e.document_id], e.model_version, now]
@@ -160,6 +167,15 @@ def save_enrichments(
         con.execute("ROLLBACK")
         raise
     return len(enrichments)
+
+
+def _insight_row(insight: DocumentInsight) -> list[object]:
+    return [
+        insight.document_id, insight.profile, insight.signal.value, insight.signal_score,
+        insight.signal_reason, insight.matched_terms, insight.region_score, insight.places,
+        insight.people, insight.funding.model_dump_json() if insight.funding else None,
+        insight.cluster_id, insight.model_version,
+    ]
 
 
 def save_watermark(con: duckdb.DuckDBPyConnection, source: str, watermark: datetime) -> None:

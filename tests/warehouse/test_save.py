@@ -8,11 +8,21 @@ from factories import make_document
 from warehouse.db import connect
 from warehouse.queries import (
     get_watermark,
+    insights_for,
     known_versions,
     load_documents,
     row_counts,
 )
-from warehouse.records import Chunk, Enrichment, RunReport, SourceReport, ThemeScore
+from warehouse.records import (
+    Chunk,
+    DocumentInsight,
+    Enrichment,
+    FundingFacts,
+    RunReport,
+    Signal,
+    SourceReport,
+    ThemeScore,
+)
 from warehouse.save import save_documents, save_enrichments, save_run_report, save_watermark
 
 
@@ -58,8 +68,12 @@ def _enrichment(document_id: uuid.UUID, text: str) -> Enrichment:
     chunk = Chunk.of(document_id, 0, text)
     score = ThemeScore(document_id=document_id, profile="wmca", theme="transport", score=0.8,
                        above_threshold=True, evidence=text, model_version="m1")
+    insight = DocumentInsight(document_id=document_id, profile="wmca", signal=Signal.OPPORTUNITY,
+                              signal_score=0.7, signal_reason=f"new money: {text}",
+                              region_score=0.9, places=["Birmingham"], model_version="m1",
+                              funding=FundingFacts(funder="DfT", total_amount_gbp=1e6))
     return Enrichment(document_id=document_id, chunks=[chunk], embeddings=[[0.1] * 384],
-                      theme_scores=[score], model_version="m1")
+                      theme_scores=[score], insight=insight, model_version="m1")
 
 
 def test_save_enrichments_replaces_previous_rows() -> None:
@@ -72,6 +86,9 @@ def test_save_enrichments_replaces_previous_rows() -> None:
     counts = row_counts(con)
     assert (counts["chunks"], counts["chunk_embeddings"], counts["theme_scores"]) == (1, 1, 1)
     assert con.execute("SELECT text FROM chunks").fetchone() == ("b",)
+    insight = insights_for(con, "wmca", [document.id])[document.id]
+    assert (insight.signal_reason, insight.funding.funder) == ("new money: b", "DfT")
+    assert counts["document_insights"] == 1
     vector = con.execute("SELECT vector FROM chunk_embeddings").fetchone()[0]
     assert len(vector) == 384
 
