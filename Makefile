@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test lint run serve clean
+.PHONY: demo test lint run serve clean browser
 
 $(READY): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Horizon needs Python 3.11"'
@@ -24,7 +24,12 @@ demo: $(READY)
 	rm -f data/demo.duckdb data/demo.duckdb.wal
 	$(BIN)/horizon run --snapshot demo/snapshot --db data/demo.duckdb --out out
 
-test: $(READY) lint
+# The search page is tested in Debian's Chromium (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "warning: could not install Debian's chromium; the browser test will be skipped"
+
+test: $(READY) browser lint
 	$(BIN)/python -m pytest
 
 lint: $(READY)
@@ -32,6 +37,10 @@ lint: $(READY)
 
 run: $(READY)
 	$(BIN)/horizon run
+
+# A Prefect server on 127.0.0.1:4200 serving prefect.yaml's deployments (Ctrl-C stops both).
+serve: $(READY)
+	$(BIN)/horizon serve
 
 clean:
 	rm -rf out data/demo.duckdb data/demo.duckdb.wal

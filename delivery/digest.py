@@ -1,49 +1,67 @@
-"""Building the daily digest from scored documents: pure, no I/O (rendering is in render.py)."""
+"""Building the daily digest from scored documents: pure, no I/O (rendering is in render.py).
+
+Sections, in order: Actions due, Threats, Opportunities (by theme), Funding, In Parliament,
+Also on the themes (by theme), Emerging. Each document appears once, in the first section that
+claims it; a story told by several sources appears once, the others folded under it.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from delivery.health import SourceHealth
+from delivery.items import DigestItem, RelatedLink, build_item, regional_mentions
+from delivery.ranking import deadline, funding_facts, rank_score, region_relevance
+from delivery.text import clip
 from warehouse.profiles import Profile
-from warehouse.records import ScoredDocument, SourceReport
+from warehouse.records import DocumentKind, ScoredDocument, Signal
 
-MAX_EVIDENCE_CHARS = 320
+SECTION_TITLES = {
+    "actions": "Actions due",
+    "threats": "Threats",
+    "opportunities": "Opportunities",
+    "funding": "Funding",
+    "parliament": "In Parliament",
+    "developments": "Also on the Mayor's themes",
+    "emerging": "Emerging",
+}
+GROUPED_BY_THEME = {"opportunities", "developments"}
+ACTION_KINDS = {DocumentKind.CONSULTATION, DocumentKind.CALL_FOR_EVIDENCE}
+FUNDING_KINDS = {DocumentKind.FUNDING_CALL, DocumentKind.GRANT, DocumentKind.TENDER}
+PARLIAMENT_KINDS = {DocumentKind.DEBATE, DocumentKind.WRITTEN_QUESTION,
+                    DocumentKind.WRITTEN_STATEMENT, DocumentKind.BILL}
+REGION_GROUP = "Across the region"
 
 
-class ThemeChip(BaseModel):
+class DigestGroup(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    theme_id: str
-    name: str
-    score: float
-
-
-class DigestItem(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    title: str
-    url: str
-    source: str
-    kind: str
-    published: datetime | None
-    closes_at: datetime | None
-    summary: str
-    themes: list[ThemeChip]
-    reason: str  # why it was flagged: theme, score and the sentence that matched
-    evidence: str
-    score: float
-    withdrawn: bool = False
+    title: str  # the theme, or "" for an ungrouped section
+    items: list[DigestItem]
+    more: int = 0  # left out by the per-section cap
 
 
 class DigestSection(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    theme_id: str
+    key: str
     title: str
-    items: list[DigestItem]
-    more: int = 0  # items left out of this section by the per-section cap
+    groups: list[DigestGroup]
+
+    @property
+    def count(self) -> int:
+        return sum(len(g.items) + g.more for g in self.groups)
+
+
+class VolumeBar(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    count: int
+    percent: int  # bar width relative to the busiest theme
 
 
 class Digest(BaseModel):
@@ -55,46 +73,117 @@ class Digest(BaseModel):
     sections: list[DigestSection]
     new_items: int
     unmatched_items: int
-    source_health: list[SourceReport] = Field(default_factory=list)
+    volume: list[VolumeBar] = Field(default_factory=list)
+    health: SourceHealth = Field(default_factory=lambda: SourceHealth(problems=[], healthy=0))
+
+    def count(self, key: str) -> int:
+        return next((s.count for s in self.sections if s.key == key), 0)
 
     @property
     def matched_items(self) -> int:
-        return sum(len(s.items) + s.more for s in self.sections)
+        return sum(s.count for s in self.sections)
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing new made it into any section (deadlines carried over do not count)."""
+        return not any(i.new for s in self.sections for g in s.groups for i in g.items)
 
     @property
     def subject(self) -> str:
-        return (f"Horizon {self.day:%-d %b}: {self.matched_items} items on "
-                f"{len(self.sections)} themes ({self.new_items} new or updated)")
+        if self.quiet:
+            return f"Horizon {self.day:%-d %b}: quiet day, nothing new"
+        labels = (("threats", "threat", "threats"), ("opportunities", "opportunity",
+                  "opportunities"), ("actions", "deadline", "deadlines"),
+                  ("funding", "funding item", "funding items"),
+                  ("parliament", "in Parliament", "in Parliament"),
+                  ("developments", "other on themes", "other on themes"),
+                  ("emerging", "emerging", "emerging"))
+        parts = [f"{n} {one if n == 1 else many}" for key, one, many in labels
+                 if (n := self.count(key))]
+        return f"Horizon {self.day:%-d %b}: " + ", ".join(parts)
 
 
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _is_funding(scored: ScoredDocument) -> bool:
+    facts = funding_facts(scored)
+    has_money = facts is not None and (facts.total_amount_gbp or facts.max_award_gbp
+                                       or facts.closes_at)
+    return scored.document.kind in FUNDING_KINDS or bool(has_money)
 
 
-def build_item(scored: ScoredDocument, profile: Profile) -> DigestItem | None:
+def _closing_soon(scored: ScoredDocument, now: datetime, window_days: int) -> bool:
+    closes = deadline(scored)
+    if closes is None or not now <= closes <= now + timedelta(days=window_days):
+        return False
+    return scored.document.kind in ACTION_KINDS or _is_funding(scored)
+
+
+def section_for(scored: ScoredDocument, profile: Profile, now: datetime,
+                cluster_size: int = 1) -> str | None:
+    """The first section that claims a document, or None when it is not for this office."""
+    options = profile.digest
+    matched = scored.best_theme is not None
+    regional = region_relevance(scored) >= options.region_threshold
+    facts = funding_facts(scored)
+    eligible = facts is not None and facts.eligible_for_authority is True
+    relevant = matched or regional or eligible
+    signal = scored.insight.signal if scored.insight is not None else Signal.NEUTRAL
+    if scored.document.withdrawn_at is not None:
+        return "developments" if matched else None
+    if relevant and _closing_soon(scored, now, options.actions_window_days):
+        return "actions"
+    if relevant and signal is Signal.THREAT:
+        return "threats"
+    if relevant and _is_funding(scored):
+        return "funding"
+    if scored.document.kind in PARLIAMENT_KINDS and regional_mentions(scored, profile):
+        return "parliament"
+    if relevant and signal is Signal.OPPORTUNITY:
+        return "opportunities"
+    if matched:
+        return "developments"
+    if cluster_size > 1 or regional:
+        return "emerging"
+    return None
+
+
+def _clusters(scored: list[ScoredDocument], rank: dict) -> list[list[ScoredDocument]]:
+    """Documents grouped by story cluster, best-ranked first; unclustered ones stand alone."""
+    groups: dict[object, list[ScoredDocument]] = defaultdict(list)
+    for entry in scored:
+        cluster = entry.insight.cluster_id if entry.insight is not None else None
+        groups[cluster or entry.document.id].append(entry)
+    return [sorted(g, key=lambda e: (-rank[e.document.id], e.document.title))
+            for g in groups.values()]
+
+
+def _theme_name(scored: ScoredDocument, profile: Profile) -> str:
     best = scored.best_theme
-    if best is None:
-        return None
-    document = scored.document
-    chips = [ThemeChip(theme_id=t.theme, name=profile.theme(t.theme).name, score=t.score)
-             for t in scored.matched_themes if t.theme in {th.id for th in profile.themes}]
-    theme_name = profile.theme(best.theme).name
-    evidence = _clip(best.evidence, MAX_EVIDENCE_CHARS)
-    return DigestItem(
-        title=_clip(document.title, 300),
-        url=document.url,
-        source=document.source,
-        kind=document.kind.value.replace("_", " "),
-        published=document.published_at or document.updated_at,
-        closes_at=document.closes_at,
-        summary=_clip(document.summary, 400),
-        themes=chips,
-        reason=f"{theme_name} (score {best.score:.2f})",
-        evidence=evidence,
-        score=best.score,
-        withdrawn=document.withdrawn_at is not None,
-    )
+    return profile.theme(best.theme).name if best is not None else REGION_GROUP
+
+
+def _groups(key: str, entries: list[tuple[ScoredDocument, DigestItem]], profile: Profile
+            ) -> list[DigestGroup]:
+    cap = profile.digest.max_items_per_section
+    if key == "actions":
+        ordered = sorted(entries, key=lambda p: (p[1].closes_at, -p[1].score, p[1].title))
+    else:
+        ordered = sorted(entries, key=lambda p: (-p[1].score, p[1].title))
+    buckets: dict[str, list[DigestItem]] = defaultdict(list)
+    for scored, item in ordered:
+        buckets[_theme_name(scored, profile) if key in GROUPED_BY_THEME else ""].append(item)
+    return [DigestGroup(title=title, items=items[:cap], more=max(0, len(items) - cap))
+            for title, items in buckets.items()]
+
+
+def build_volume(volume: dict[str, int], profile: Profile) -> list[VolumeBar]:
+    """Bars for the week's volume by theme, only when at least two themes had something."""
+    counts = [(t.name, volume.get(t.id, 0)) for t in profile.themes if volume.get(t.id, 0)]
+    if len(counts) < 2:
+        return []
+    top = max(count for _, count in counts)
+    counts.sort(key=lambda c: (-c[1], c[0]))
+    return [VolumeBar(name=name, count=count, percent=max(2, round(100 * count / top)))
+            for name, count in counts]
 
 
 def build_digest(
@@ -102,26 +191,38 @@ def build_digest(
     profile: Profile,
     day: date,
     *,
-    source_health: list[SourceReport] | None = None,
+    now: datetime,
+    open_deadlines: list[ScoredDocument] | None = None,
+    volume: dict[str, int] | None = None,
+    health: SourceHealth | None = None,
 ) -> Digest:
-    """Group each document under its best-matching theme, rank by score, cap each section."""
-    by_theme: dict[str, list[DigestItem]] = {theme.id: [] for theme in profile.themes}
+    """Place, rank and cap the documents changed in the window, plus deadlines still open."""
+    options = profile.digest
+    window_ids = {entry.document.id for entry in scored}
+    carried = [e for e in open_deadlines or [] if e.document.id not in window_ids]
+    rank = {e.document.id: rank_score(e, options.ranking, now, options.actions_window_days)
+            for e in [*scored, *carried]}
+    placed: dict[str, list[tuple[ScoredDocument, DigestItem]]] = defaultdict(list)
     unmatched = 0
-    for entry in scored:
-        item = build_item(entry, profile)
-        if item is None or entry.best_theme.theme not in by_theme:
-            unmatched += 1
+    for cluster in _clusters(scored, rank):
+        lead = cluster[0]
+        key = section_for(lead, profile, now, cluster_size=len(cluster))
+        if key is None:
+            unmatched += len(cluster)
             continue
-        by_theme[entry.best_theme.theme].append(item)
-    cap = profile.digest.max_items_per_section
-    sections = []
-    for theme in profile.themes:
-        items = sorted(by_theme[theme.id], key=lambda i: (-i.score, i.title))
-        if items:
-            sections.append(DigestSection(theme_id=theme.id, title=theme.name,
-                                          items=items[:cap], more=max(0, len(items) - cap)))
-    sections.sort(key=lambda s: -s.items[0].score)
+        related = [RelatedLink(title=clip(e.document.title, 200), url=e.document.url,
+                               source=e.document.source) for e in cluster[1:]]
+        placed[key].append((lead, build_item(lead, profile, now=now, score=rank[lead.document.id],
+                                             related=related)))
+    for entry in carried:
+        if section_for(entry, profile, now) == "actions":
+            placed["actions"].append((entry, build_item(entry, profile, now=now, new=False,
+                                                        score=rank[entry.document.id])))
+    sections = [DigestSection(key=key, title=title, groups=_groups(key, placed[key], profile))
+                for key, title in SECTION_TITLES.items() if placed[key]]
     return Digest(
         profile_id=profile.id, authority=profile.short_name, day=day, sections=sections,
-        new_items=len(scored), unmatched_items=unmatched, source_health=source_health or [],
+        new_items=len(scored), unmatched_items=unmatched,
+        volume=build_volume(volume or {}, profile),
+        health=health or SourceHealth(problems=[], healthy=0),
     )

@@ -1,15 +1,19 @@
-"""Rendering the digest to HTML (autoescaped, inline CSS, table layout) and plain text."""
+"""Rendering the digest and alerts to HTML (autoescaped, inline CSS, table layout) and text."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from delivery.digest import Digest
 
+UK = ZoneInfo("Europe/London")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -24,6 +28,17 @@ def plain(text: object) -> str:
     return _CONTROL_CHARS.sub("", "" if text is None else str(text))
 
 
+def when(value: datetime | None) -> str:
+    """A date-time in UK time: '4 Dec 2026 23:59'."""
+    return f"{value.astimezone(UK):%-d %b %Y %H:%M}" if value else ""
+
+
+def days(value: int) -> str:
+    if value <= 0:
+        return "today" if value == 0 else "closed"
+    return "tomorrow" if value == 1 else f"{value} days left"
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("delivery", "templates"),
@@ -36,28 +51,39 @@ def _environment() -> Environment:
     env.filters["safe_url"] = safe_url
     env.filters["plain"] = plain
     env.filters["day"] = lambda value: f"{value:%-d %b %Y}" if value else ""
+    env.filters["when"] = when
+    env.filters["days"] = days
     return env
 
 
 _ENV = _environment()
 
 
+def render_template(name: str, **context: Any) -> str:
+    return _ENV.get_template(name).render(**context)
+
+
 def render_digest_html(digest: Digest) -> str:
-    return _ENV.get_template("digest.html.j2").render(digest=digest)
+    return render_template("digest.html.j2", digest=digest)
 
 
 def render_digest_text(digest: Digest) -> str:
-    return _ENV.get_template("digest.txt.j2").render(digest=digest)
+    return render_template("digest.txt.j2", digest=digest)
+
+
+def write_atomic(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    if isinstance(content, bytes):
+        partial.write_bytes(content)
+    else:
+        partial.write_text(content, encoding="utf-8")
+    partial.replace(path)
+    return path
 
 
 def write_digest(digest: Digest, out_dir: Path) -> tuple[Path, Path]:
     """Write out/digest-YYYY-MM-DD.html and .txt atomically; return their paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for suffix, render in ((".html", render_digest_html), (".txt", render_digest_text)):
-        path = out_dir / f"digest-{digest.day.isoformat()}{suffix}"
-        partial = path.with_suffix(suffix + ".partial")
-        partial.write_text(render(digest), encoding="utf-8")
-        partial.replace(path)
-        paths.append(path)
-    return paths[0], paths[1]
+    stem = out_dir / f"digest-{digest.day.isoformat()}"
+    return (write_atomic(stem.with_suffix(".html"), render_digest_html(digest)),
+            write_atomic(stem.with_suffix(".txt"), render_digest_text(digest)))

@@ -109,6 +109,22 @@ def status(db: Annotated[Path | None, typer.Option(help="DuckDB warehouse file."
 
 
 # Commands defined in other modules of flows/ are registered here, one line each.
+from flows import cli_sources  # noqa: E402
+
+app.command(name="sources")(cli_sources.sources)
+from flows import cli_search  # noqa: E402
+
+app.command(name="search")(cli_search.search)
+app.add_typer(cli_search.index_app, name="index")
+app.command(name="web")(cli_search.web)
+from flows import cli_delivery  # noqa: E402
+
+app.command(name="digest")(cli_delivery.digest)
+app.command(name="alerts")(cli_delivery.alerts)
+app.command(name="serve")(cli_delivery.serve)
+from flows import cli_classify  # noqa: E402
+
+app.command(name="classify")(cli_classify.classify)
 
 
 if __name__ == "__main__":

@@ -13,17 +13,16 @@ from zoneinfo import ZoneInfo
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
-from delivery.digest import build_digest
-from delivery.render import write_digest
 from flows.collect import collect_sources
+from flows.digest_delivery import PreparedDigest, deliver_digest, prepare_digest
 from flows.enrich import enrich_pending
 from flows.lock import warehouse_lock
 from scrapers.replay import serve_snapshot
-from warehouse.db import connect
+from warehouse.db import connect, kill_point
 from warehouse.profiles import Profile, load_profile, load_yaml_file
-from warehouse.queries import changed_since, last_completed_run_end
 from warehouse.records import RunReport, RunStatus, SourceReport
 from warehouse.save import save_run_report
+from warehouse.search.replica import refresh_search_index
 from warehouse.settings import Settings, apply_offline_environment, get_settings
 from warehouse.sources import SourceConfig, load_sources
 
@@ -69,16 +68,10 @@ def replaying(settings: Settings, snapshot: Path | None) -> Iterator[Settings]:
 
 @task(name="render-digest", cache_policy=NONE)
 def render_digest(con, profile: Profile, day: date, out_dir: Path,
-                  sources: list[SourceReport]) -> list[str]:
-    since = last_completed_run_end(con, FLOW_NAME, profile.id)
-    scored = changed_since(con, profile.id, since, datetime.now(UTC))
-    existing = [out_dir / f"digest-{day.isoformat()}{suffix}" for suffix in (".html", ".txt")]
-    if not scored and all(path.exists() for path in existing):
-        get_run_logger().info("nothing new since the last digest; kept %s", existing[0])
-        return [str(path) for path in existing]
-    digest = build_digest(scored, profile, day, source_health=sources)
-    html_path, text_path = write_digest(digest, out_dir)
-    return [str(html_path), str(text_path)]
+                  sources: list[SourceReport]) -> PreparedDigest:
+    """The day's digest from the warehouse (window stored in `digests`), as .html, .txt, .eml."""
+    return prepare_digest(con, profile, day, out_dir, get_settings(), now=datetime.now(UTC),
+                          source_reports=sources)
 
 
 def _status(sources: list[SourceReport]) -> RunStatus:
@@ -98,13 +91,16 @@ def daily_digest(
     day: date | None = None,
     only_sources: list[str] | None = None,
     full_refresh: bool = False,
+    send: bool = False,
 ) -> RunReport:
-    """Collect, enrich, store and render today's digest; return the run report."""
+    """Collect, enrich, store and render today's digest (and mail it when `send`)."""
     apply_offline_environment()
     logger = get_run_logger()
     settings = get_settings()
     active = load_profile(settings.config_dir, profile)
     sources = resolve_sources(active, settings, only_sources)
+    if send:
+        settings.require_secrets()  # before any work, not at the end of the run
     snapshot_dir = Path(snapshot).resolve() if snapshot else None
     db_path = Path(db) if db else settings.database_path
     out_dir = Path(out) if out else settings.out_dir
@@ -125,8 +121,17 @@ def daily_digest(
             if report.status is RunStatus.FAILED:
                 report.notes.append("every source failed; digest not rendered")
             else:
+                kill_point("enrich")  # crash tests only (HORIZON_TEST_KILL_AT)
                 report.enriched = enrich_pending(con, active, settings.config_dir)
-                report.outputs = render_digest(con, active, day, out_dir, report.sources)
+                report.notes.append(refresh_search_index(con, db_path))
+                prepared = render_digest(con, active, day, out_dir, report.sources)
+                report.outputs = prepared.outputs
+                if send:
+                    delivered = deliver_digest(con, active, prepared, settings,
+                                               now=datetime.now(UTC))
+                    report.notes.extend(delivered.notes)
+                    if delivered.failed and report.status is RunStatus.SUCCEEDED:
+                        report.status = RunStatus.PARTIAL
         except Exception as error:
             # Keep the record of a run that broke; what it stored stays for the next run.
             report.status = RunStatus.FAILED

@@ -90,9 +90,20 @@ def load_encoder(config: NlpConfig) -> TextEncoder:
             f"encoder {settings.name} at {model_path} gives {dimension}-d vectors but "
             f"config encoder.dimension is {settings.dimension}"
         )
-    return SentenceTransformerEncoder(
-        model, dimension, _version(settings.name, settings.package), settings.batch_size
-    )
+    version = _version(settings.name, settings.package)
+    if settings.backend == "onnx":
+        from pathlib import Path
+
+        from nlp.encoder_backends import OnnxEncoder
+
+        return OnnxEncoder(model, Path(settings.onnx_cache_dir), dimension, version,
+                           settings.batch_size, settings.max_seq_tokens)
+    if settings.backend == "torch_int8":
+        from nlp.encoder_backends import quantise_int8
+
+        model = quantise_int8(model)
+        version += "+int8"
+    return SentenceTransformerEncoder(model, dimension, version, settings.batch_size)
 
 
 def _model_dimension(model: Any) -> int:

@@ -1,22 +1,24 @@
 """Score documents against a profile's priority themes, with the passage that explains the score.
 
-Each theme is represented by the embeddings of its description and example phrases (its
-prototypes). A text's similarity to a theme blends its best-matching phrase with the theme's
-centroid. A document's raw score per theme blends its best chunk with the whole document, is
-lifted or lowered by how much the theme stands out from the document's other themes, and is
-mapped to [0, 1] by a logistic calibration whose parameters live in config/nlp.yaml.
+Each theme gets a logistic-regression head over sentence vectors, trained at start-up on the
+profile's own description and example phrases (one-vs-rest, class-balanced): the phrases are the
+labelled data, so a new profile needs no code. A document is scored on its document vector (title
+chunk plus the mean body chunk); per-chunk scores say which chunk carries each theme, and the
+best sentence of that chunk is kept as evidence. Per-theme thresholds come from config, fitted on
+the dev part of the labelled set (bench/eval_themes.py); measured against prototype similarity
+and a title/theme-name cosine baseline there.
 
-`score_themes` and `select_evidence` are pure functions of vectors; `classify_themes` runs both
-for one document with an injected encoder; nlp/enrich.py batches the same steps over many.
+`build_theme_model`, `score_themes` and `select_evidence` are pure functions of vectors (the
+encoder is injected); nlp/enrich.py batches them over many documents.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 
 from nlp.config import NlpConfig, ThemeScoringConfig
 from nlp.encoder import TextEncoder
@@ -26,74 +28,79 @@ from warehouse.records import Chunk, ThemeScore
 
 
 @dataclass(frozen=True)
-class ThemePrototypes:
-    """Embedded themes of one profile: phrases grouped by theme, plus one centroid per theme."""
+class ThemeModel:
+    """A linear head per theme: probability = sigmoid(vector @ weights[t] + bias[t])."""
 
     profile_id: str
     theme_ids: tuple[str, ...]
-    phrases: np.ndarray  # (phrases, dim), grouped by theme in theme order
-    offsets: np.ndarray  # index of each theme's first phrase in `phrases`
-    centroids: np.ndarray  # (themes, dim), L2-normalised
+    weights: np.ndarray  # (themes, dim)
+    bias: np.ndarray  # (themes,)
+    dimension: int
 
 
 @dataclass(frozen=True)
 class ThemeMatch:
-    """Scores of one document: calibrated score and best chunk per theme (theme order)."""
+    """Scores of one document: probability and best chunk per theme (theme order)."""
 
     scores: np.ndarray  # (themes,) in [0, 1]
     best_chunks: np.ndarray  # (themes,) chunk index
 
 
-def build_theme_prototypes(profile: Profile, encoder: TextEncoder) -> ThemePrototypes:
-    """Embed the description and every example phrase of each theme in one encoder call."""
+def theme_training_texts(profile: Profile) -> tuple[list[str], list[int]]:
+    """Each theme's description and examples, with the index of their theme."""
     texts: list[str] = []
-    offsets: list[int] = []
-    for theme in profile.themes:
-        offsets.append(len(texts))
-        texts.extend([theme.description, *theme.examples])
-    phrases = np.asarray(encoder.encode(texts), dtype=np.float32)
-    bounds = [*offsets, len(texts)]
-    centroids = np.stack([_normalise(phrases[a:b].mean(axis=0)) for a, b in pairwise(bounds)])
-    return ThemePrototypes(
-        profile_id=profile.id,
-        theme_ids=tuple(theme.id for theme in profile.themes),
-        phrases=phrases,
-        offsets=np.asarray(offsets, dtype=np.intp),
-        centroids=centroids.astype(np.float32),
-    )
+    labels: list[int] = []
+    for index, theme in enumerate(profile.themes):
+        for text in (theme.name, theme.description, *theme.examples):
+            texts.append(text)
+            labels.append(index)
+    return texts, labels
 
 
-def theme_similarity(
-    vectors: np.ndarray, prototypes: ThemePrototypes, settings: ThemeScoringConfig
-) -> np.ndarray:
-    """(texts, themes) similarity: best phrase blended with the theme centroid."""
-    best_phrase = np.maximum.reduceat(vectors @ prototypes.phrases.T, prototypes.offsets, axis=1)
-    centroid = vectors @ prototypes.centroids.T
-    weight = settings.phrase_weight
-    return weight * best_phrase + (1.0 - weight) * centroid
+def build_theme_model(
+    profile: Profile, encoder: TextEncoder, settings: ThemeScoringConfig
+) -> ThemeModel:
+    """Embed the profile's phrases in one encoder call and fit one head per theme."""
+    texts, labels = theme_training_texts(profile)
+    vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
+    return fit_theme_model(profile, vectors, np.asarray(labels), settings)
 
 
-def score_themes(
-    chunk_embeddings: np.ndarray, prototypes: ThemePrototypes, settings: ThemeScoringConfig
-) -> ThemeMatch:
-    """Calibrated theme scores of one document from its chunk vectors (chunk 0 = title)."""
-    if len(chunk_embeddings) == 0:
-        raise ValueError("a document has at least one chunk (its title) to score")
-    chunk_sims = theme_similarity(chunk_embeddings, prototypes, settings)
-    best_chunks = chunk_sims.argmax(axis=0)
-    best = chunk_sims.max(axis=0)
-    document = theme_similarity(_document_vector(chunk_embeddings)[None, :], prototypes, settings)
-    raw = settings.chunk_weight * best + (1.0 - settings.chunk_weight) * document[0]
-    adjusted = raw + settings.relative_weight * (raw - raw.mean())
-    scores = 1.0 / (1.0 + np.exp(-settings.steepness * (adjusted - settings.midpoint)))
-    return ThemeMatch(scores=np.clip(scores, 0.0, 1.0), best_chunks=best_chunks)
+def fit_theme_model(
+    profile: Profile, vectors: np.ndarray, labels: np.ndarray, settings: ThemeScoringConfig
+) -> ThemeModel:
+    weights = np.zeros((len(profile.themes), vectors.shape[1]), dtype=np.float32)
+    bias = np.zeros(len(profile.themes), dtype=np.float32)
+    for index in range(len(profile.themes)):
+        target = labels == index
+        head = LogisticRegression(C=settings.head_c, class_weight="balanced", max_iter=2000)
+        head.fit(vectors, target)
+        weights[index] = head.coef_[0]
+        bias[index] = head.intercept_[0]
+    return ThemeModel(profile.id, tuple(t.id for t in profile.themes), weights, bias,
+                      int(vectors.shape[1]))
 
 
-def _document_vector(chunk_embeddings: np.ndarray) -> np.ndarray:
-    """Title and summary weigh as much as the whole body together."""
+def theme_probabilities(vectors: np.ndarray, model: ThemeModel) -> np.ndarray:
+    """(texts, themes) probabilities in [0, 1]."""
+    logits = np.asarray(vectors, dtype=np.float32) @ model.weights.T + model.bias
+    return 1.0 / (1.0 + np.exp(-np.clip(logits, -30.0, 30.0)))
+
+
+def document_vector(chunk_embeddings: np.ndarray) -> np.ndarray:
+    """Title and summary weigh as much as the whole body together; L2-normalised."""
     if len(chunk_embeddings) == 1:
         return _normalise(chunk_embeddings[0])
     return _normalise(chunk_embeddings[0] + chunk_embeddings[1:].mean(axis=0))
+
+
+def score_themes(chunk_embeddings: np.ndarray, model: ThemeModel) -> ThemeMatch:
+    """Theme probabilities of one document from its chunk vectors (chunk 0 = title)."""
+    if len(chunk_embeddings) == 0:
+        raise ValueError("a document has at least one chunk (its title) to score")
+    document = theme_probabilities(document_vector(chunk_embeddings)[None, :], model)[0]
+    per_chunk = theme_probabilities(chunk_embeddings, model)
+    return ThemeMatch(scores=np.clip(document, 0.0, 1.0), best_chunks=per_chunk.argmax(axis=0))
 
 
 def evidence_chunks(match: ThemeMatch, settings: ThemeScoringConfig) -> list[int]:
@@ -125,17 +132,17 @@ def select_evidence(
     match: ThemeMatch,
     sentences: list[tuple[int, str]],
     sentence_embeddings: np.ndarray,
-    prototypes: ThemePrototypes,
+    model: ThemeModel,
     settings: ThemeScoringConfig,
 ) -> list[str]:
-    """Per theme, the best candidate sentence, preferring sentences from its own best chunk."""
+    """Per theme, the most probable candidate sentence, preferring its own best chunk."""
     if not sentences:
-        return [""] * len(prototypes.theme_ids)
-    sims = theme_similarity(sentence_embeddings, prototypes, settings)
+        return [""] * len(model.theme_ids)
+    probabilities = theme_probabilities(sentence_embeddings, model)
     origin = np.asarray([index for index, _ in sentences])
     evidence: list[str] = []
-    for theme_index in range(len(prototypes.theme_ids)):
-        column = sims[:, theme_index].copy()
+    for theme_index in range(len(model.theme_ids)):
+        column = probabilities[:, theme_index].copy()
         own = origin == match.best_chunks[theme_index]
         if own.any():
             column[~own] = -np.inf
@@ -147,22 +154,22 @@ def to_theme_scores(
     document_id: uuid.UUID,
     match: ThemeMatch,
     evidence: list[str],
-    prototypes: ThemePrototypes,
+    model: ThemeModel,
     config: NlpConfig,
 ) -> list[ThemeScore]:
     return [
         ThemeScore(
             document_id=document_id,
-            profile=prototypes.profile_id,
+            profile=model.profile_id,
             theme=theme_id,
             score=round(float(match.scores[i]), 6),
             above_threshold=bool(
-                match.scores[i] >= config.themes.threshold(prototypes.profile_id, theme_id)
+                match.scores[i] >= config.themes.threshold(model.profile_id, theme_id)
             ),
             evidence=evidence[i],
             model_version=config.model_version,
         )
-        for i, theme_id in enumerate(prototypes.theme_ids)
+        for i, theme_id in enumerate(model.theme_ids)
     ]
 
 
@@ -170,16 +177,16 @@ def classify_themes(
     document_id: uuid.UUID,
     chunks: list[Chunk],
     chunk_embeddings: np.ndarray,
-    prototypes: ThemePrototypes,
+    model: ThemeModel,
     encoder: TextEncoder,
     config: NlpConfig,
 ) -> list[ThemeScore]:
     """Theme scores of one document, one per profile theme, with evidence sentences."""
-    match = score_themes(chunk_embeddings, prototypes, config.themes)
+    match = score_themes(chunk_embeddings, model)
     sentences = candidate_sentences(chunks, evidence_chunks(match, config.themes), config.themes)
     vectors = encoder.encode([text for _, text in sentences])
-    evidence = select_evidence(match, sentences, vectors, prototypes, config.themes)
-    return to_theme_scores(document_id, match, evidence, prototypes, config)
+    evidence = select_evidence(match, sentences, vectors, model, config.themes)
+    return to_theme_scores(document_id, match, evidence, model, config)
 
 
 def _normalise(vector: np.ndarray) -> np.ndarray:

@@ -38,16 +38,31 @@ class CrawlResult(BaseModel):
     unchanged: list[str] = Field(default_factory=list)
     errors: list[FetchError] = Field(default_factory=list)
     listed: int = 0
+    # Listings and feeds that had not changed since the last run, and how many records they held.
+    not_modified: int = 0
+    # What to remember of each conditional fetch (URL, ETag, Last-Modified, body hash, records).
+    http_states: list[dict[str, Any]] = Field(default_factory=list)
 
 
 def is_loopback(url: str) -> bool:
     return urlsplit(url).hostname in LOOPBACK_HOSTS
 
 
+def allowed_hosts(source: SourceConfig) -> list[str]:
+    """The hosts a crawl of `source` may reach: its base URL's, plus those its config allows."""
+    return sorted({(urlsplit(source.base_url).hostname or "").lower(),
+                   *(h.lower() for h in source.allowed_hosts)})
+
+
 def scrapy_settings(source: SourceConfig, settings: Settings, base_url: str) -> dict[str, Any]:
     """Polite Scrapy settings for a real host; no delays when replaying on loopback."""
     delay = 0.0 if is_loopback(base_url) else 1.0 / source.max_requests_per_second
     return {
+        "DOWNLOADER_MIDDLEWARES": {"scrapers.hostguard.HostGuardMiddleware": 50},
+        "HORIZON_ALLOWED_HOSTS": allowed_hosts(source),
+        "HORIZON_REPLAY_URL": settings.replay_url or "",
+        "DOWNLOAD_MAXSIZE": source.max_download_bytes,
+        "DOWNLOAD_WARNSIZE": source.max_download_bytes // 4,
         "ROBOTSTXT_OBEY": True,
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": delay if is_loopback(base_url) else max(delay, 1.0),
@@ -66,14 +81,24 @@ def scrapy_settings(source: SourceConfig, settings: Settings, base_url: str) -> 
 
 
 def spider_args(source: SourceConfig, base_url: str, since: date | None,
-                known_path: Path) -> dict[str, str]:
-    """Spider arguments: the common ones plus the source's own params (e.g. supergroup)."""
+                known_path: Path, *, replay_url: str | None = None,
+                http_cache_path: Path | None = None) -> dict[str, str]:
+    """Spider arguments: the common ones plus the source's own params (e.g. supergroup).
+
+    Scalar params also go as their own arguments (the GOV.UK search spider reads them so);
+    every spider gets them all as JSON in `params_json`.
+    """
     return {
-        **{key: str(value) for key, value in source.params.items()},
+        **{key: str(value) for key, value in source.params.items()
+           if isinstance(value, str | int | float)},
+        "params_json": json.dumps(source.params),
         "source": source.name,
         "base_url": base_url,
+        "live_base_url": source.base_url,
+        "replay_url": replay_url or "",
         "since": since.isoformat() if since else "",
         "known": str(known_path),
+        "http_cache": str(http_cache_path) if http_cache_path else "",
         "max_items": str(source.max_items),
     }
 
@@ -92,6 +117,11 @@ def _line_into(result: CrawlResult, line: str, number: int) -> None:
                                             reason=str(item["reason"])))
         elif kind == "listed":
             result.listed += int(item["count"])
+        elif kind == "not_modified":
+            result.not_modified += int(item["records"])
+        elif kind == "http_state":
+            result.http_states.append({key: item.get(key, "") for key in (
+                "url", "etag", "last_modified", "body_hash", "records")})
         else:
             raise ValueError(f"unknown item type {kind!r}")
     except (ValueError, KeyError, TypeError, ValidationError) as error:
@@ -135,7 +165,8 @@ def run_child(command: list[str], log_path: Path, timeout: int) -> str | None:
 
 
 def run_crawl(source: SourceConfig, settings: Settings, workdir: Path, *, since: date | None,
-              known: dict[str, datetime]) -> CrawlResult:
+              known: dict[str, datetime],
+              http_cache: dict[str, dict[str, Any]] | None = None) -> CrawlResult:
     """Crawl one source in a child process; never raises for crawl failures, reports them."""
     workdir.mkdir(parents=True, exist_ok=True)
     base_url = settings.base_url_for(source.base_url)
@@ -144,12 +175,16 @@ def run_crawl(source: SourceConfig, settings: Settings, workdir: Path, *, since:
     known_path = workdir / f"{source.name}.known.json"
     known_path.write_text(json.dumps({url: at.isoformat() for url, at in known.items()}),
                           encoding="utf-8")
+    http_cache_path = workdir / f"{source.name}.http.json"
+    http_cache_path.write_text(json.dumps(http_cache or {}), encoding="utf-8")
     settings_path = workdir / f"{source.name}.scrapy.json"
     settings_path.write_text(json.dumps(scrapy_settings(source, settings, base_url)),
                              encoding="utf-8")
     command = [sys.executable, "-m", "scrapers.run_spider", "--spider", source.spider,
                "--settings", str(settings_path), "--output", str(output)]
-    for key, value in spider_args(source, base_url, since, known_path).items():
+    args = spider_args(source, base_url, since, known_path, replay_url=settings.replay_url,
+                       http_cache_path=http_cache_path)
+    for key, value in args.items():
         command += ["--arg", f"{key}={value}"]
     failure = run_child(command, workdir / f"{source.name}.log",
                          settings.crawl_timeout_seconds)

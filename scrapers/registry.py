@@ -1,18 +1,49 @@
-"""Spider name (as in config/sources.yaml `spider:`) -> spider class. New sources plug in here."""
+"""Spider name (as in config/sources.yaml `spider:`) -> spider class. New sources plug in here.
+
+GOV.UK's Search API crawl has its own spider; every other source is a module run by the generic
+SourceSpider (scrapers/source_spider.py).
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import scrapy
 
 from scrapers.govuk.spider import GovukSearchSpider
+from scrapers.source_spider import SourceSpider
+
+# spider name -> module holding PARSER_VERSION, start(ctx) and parse(fetch, body, ctx)
+SOURCE_MODULES: dict[str, str] = {
+    "govuk_atom": "scrapers.govuk.atom_source",
+    "parlparse": "scrapers.parliament.parlparse",
+    "hansard_api": "scrapers.parliament.hansard_api",
+    "written_questions": "scrapers.parliament.written_questions",
+    "bills_api": "scrapers.parliament.bills_api",
+    "bills_rss": "scrapers.parliament.bills_rss",
+    "find_a_grant": "scrapers.funding.find_a_grant",
+    "ukri": "scrapers.funding.ukri",
+    "innovate_uk": "scrapers.funding.innovate_uk",
+    "contracts_finder": "scrapers.funding.contracts_finder",
+    "find_a_tender": "scrapers.funding.find_a_tender",
+    "threesixtygiving": "scrapers.funding.threesixtygiving",
+    "news_feed": "scrapers.regional.news_feed",
+    "news_listing": "scrapers.regional.news_listing",
+}
 
 SPIDERS: dict[str, type[scrapy.Spider]] = {
     GovukSearchSpider.name: GovukSearchSpider,
 }
 
 
+def spider_names() -> list[str]:
+    return sorted([*SPIDERS, *SOURCE_MODULES])
+
+
 def spider_for(name: str) -> type[scrapy.Spider]:
-    try:
+    if name in SPIDERS:
         return SPIDERS[name]
-    except KeyError:
-        raise KeyError(f"unknown spider {name!r}; known: {', '.join(sorted(SPIDERS))}") from None
+    if name in SOURCE_MODULES:
+        plan = importlib.import_module(SOURCE_MODULES[name])
+        return type(f"{name}_spider", (SourceSpider,), {"name": name, "plan": plan})
+    raise KeyError(f"unknown spider {name!r}; known: {', '.join(spider_names())}")

@@ -2,22 +2,28 @@
 
 The first path segment names the original host, so one server stands in for every source at
 once: Settings(replay_url=...).base_url_for("https://www.gov.uk") gives {replay}/www.gov.uk.
-/robots.txt (at the root or under any host) allows everything; unknown paths are 404.
+/robots.txt (at the root or under any host) allows everything; unknown paths are 404. Each
+host's layout is in scrapers/replay_hosts.py. Every 200 carries an ETag (a hash of the body) and a
+matching If-None-Match gets 304, as conditional requests would on the live hosts.
 
     horizon replay --snapshot ../shared/samples --port 8800
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from scrapers.govuk.atom_replay import atom_reply
 from scrapers.govuk.config import load_supergroups
 from scrapers.govuk.replay import GovukReplay, Reply
+from scrapers.replay_hosts import REPLAYS, Mirror
 from warehouse.settings import Settings
 
 ROBOTS = b"User-agent: *\nAllow: /\n"
@@ -27,9 +33,10 @@ class ReplayServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port: int, hosts: dict[str, GovukReplay]) -> None:
+    def __init__(self, port: int, hosts: dict[str, Any], mirror: Mirror | None = None) -> None:
         super().__init__(("127.0.0.1", port), ReplayHandler)
         self.hosts = hosts
+        self.mirror = mirror
 
     def route(self, target: str) -> Reply:
         parts = urlsplit(target)
@@ -37,6 +44,9 @@ class ReplayServer(ThreadingHTTPServer):
         host, _, rest = path.lstrip("/").partition("/")
         if path == "/robots.txt" or rest == "robots.txt":
             return 200, "text/plain; charset=utf-8", ROBOTS
+        mirrored = self.mirror.handle(host, "/" + rest) if self.mirror else None
+        if mirrored is not None:
+            return mirrored
         site = self.hosts.get(host)
         if site is None:
             return 404, "text/plain; charset=utf-8", b"not in snapshot\n"
@@ -49,9 +59,14 @@ class ReplayHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         status, content_type, body = self.server.route(self.path)
+        etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        if status == 200 and self.headers.get("If-None-Match") == etag:
+            status, body = 304, b""
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        if status in (200, 304):
+            self.send_header("ETag", etag)
         self.end_headers()
         self.wfile.write(body)
 
@@ -64,8 +79,21 @@ def build_server(snapshot_dir: Path, *, port: int = 0,
     if not snapshot_dir.is_dir():
         raise FileNotFoundError(f"snapshot folder not found: {snapshot_dir}")
     supergroups = load_supergroups(config_dir or Settings().config_dir)
-    govuk = GovukReplay(snapshot_dir, supergroups)
-    return ReplayServer(port, {govuk.host: govuk})
+    hosts: dict[str, Any] = {GovukSite.host: GovukSite(snapshot_dir, supergroups)}
+    hosts.update({replay.host: replay(snapshot_dir) for replay in REPLAYS})
+    return ReplayServer(port, hosts, Mirror(snapshot_dir))
+
+
+class GovukSite(GovukReplay):
+    """www.gov.uk: the Content and Search APIs, and the Atom feeds built from the same items."""
+
+    def __init__(self, snapshot_dir: Path, supergroups: Any) -> None:
+        super().__init__(snapshot_dir, supergroups)
+        self.feeds_dir = snapshot_dir / "govuk" / "feeds"
+
+    def handle(self, path: str, query: dict[str, list[str]]) -> Reply:
+        feed = atom_reply(self.index, self.feeds_dir, path, query)
+        return feed if feed is not None else super().handle(path, query)
 
 
 @contextmanager

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -75,3 +78,20 @@ def connect(path: Path | str = ":memory:", *, read_only: bool = False) -> duckdb
     if not read_only:
         migrate(con)
     return con
+
+
+KILL_AT_ENV = "HORIZON_TEST_KILL_AT"
+
+
+def kill_point(step: str) -> None:
+    """Test hook for the crash tests (tests/hardening/test_crash_recovery.py): with
+    HORIZON_TEST_KILL_AT=<step>, this process SIGKILLs itself here; with <step>:<seconds>, that
+    many seconds later (so mid-way through what follows). Unset, it does nothing."""
+    wanted, _, delay = os.environ.get(KILL_AT_ENV, "").partition(":")
+    if wanted != step:
+        return
+    if not delay:
+        os.kill(os.getpid(), signal.SIGKILL)
+    timer = threading.Timer(float(delay), os.kill, (os.getpid(), signal.SIGKILL))
+    timer.daemon = True
+    timer.start()

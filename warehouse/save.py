@@ -12,6 +12,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from warehouse.db import kill_point
 from warehouse.records import Document, DocumentInsight, Enrichment, RunReport
 
 _DOCUMENT_COLUMNS = (
@@ -73,6 +74,7 @@ def save_documents(
                     [*_document_row(document), now, now],
                 )
                 outcome.new.append(doc_id)
+                kill_point("save_documents")  # crash tests: die mid-transaction
             elif stored[doc_id] != document.content_hash:
                 assignments = ", ".join(f"{c} = ?" for c in _DOCUMENT_COLUMNS if c != "id")
                 con.execute(

@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 from functools import cache
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +31,10 @@ def apply_offline_environment() -> None:
         os.environ.setdefault(key, value)
 
 
+class MissingSecret(ValueError):
+    """A secret the configured work needs is not in the environment."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HORIZON_", env_file=".env", extra="ignore")
 
@@ -44,6 +49,37 @@ class Settings(BaseSettings):
     replay_url: str | None = None
     crawl_timeout_seconds: int = Field(default=900, ge=10)
     download_timeout_seconds: int = Field(default=30, ge=1)
+    # Delivery: SMTP for the digest and alert emails (no host: files only, nothing is sent).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"  # "none": loopback relays only
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = None  # default: contact_email
+    smtp_ca_file: Path | None = None  # extra CA bundle for a relay with a private certificate
+    smtp_timeout_seconds: int = Field(default=30, ge=1)
+    # Chat webhooks for funding alerts (the URLs carry tokens: secrets).
+    teams_webhook_url: SecretStr | None = None
+    slack_webhook_url: SecretStr | None = None
+    webhook_timeout_seconds: int = Field(default=10, ge=1)
+    # Retries of each send inside one run; a send still failing is retried by the next run.
+    send_retries: int = Field(default=2, ge=0, le=10)
+    send_retry_delay_seconds: float = Field(default=30, ge=0)
+    send_max_attempts: int = Field(default=12, ge=1)  # across runs, per digest or alert send
+
+    def missing_secrets(self) -> list[str]:
+        """Secrets that sending needs and the environment does not give (variable names)."""
+        missing = []
+        if self.smtp_host and self.smtp_user and self.smtp_password is None:
+            missing.append("HORIZON_SMTP_PASSWORD (needed because HORIZON_SMTP_USER is set)")
+        return missing
+
+    def require_secrets(self) -> None:
+        """Fail before any work when sending is on and a secret is missing."""
+        missing = self.missing_secrets()
+        if missing:
+            raise MissingSecret(f"sending is on but the environment (or .env) lacks: "
+                                f"{'; '.join(missing)}")
 
     @property
     def database_path(self) -> Path:

@@ -21,6 +21,10 @@ class SourceConfig(BaseModel):
     max_requests_per_second: float = Field(default=5.0, gt=0, le=10.0)
     concurrency_per_host: int = Field(default=2, ge=1, le=8)
     max_items: int = Field(default=500, ge=1)  # per run, a guard against runaway paging
+    # Larger bodies are refused, not read (Scrapy DOWNLOAD_MAXSIZE); warned of past a quarter.
+    max_download_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    # Hosts other than base_url's this source may fetch from or be redirected to ("*": any).
+    allowed_hosts: list[str] = Field(default_factory=list)
 
 
 def sources_path(config_dir: Path) -> Path:

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from scrapers.dates import parse_timestamp
@@ -41,9 +43,16 @@ def is_unchanged(hit: SearchHit, stored_at: datetime | None) -> bool:
         hit.public_timestamp <= stored_at)
 
 
-def failure_reason(failure: Failure) -> str:
+def failure_reason(failure: Failure, maxsize: int = 0) -> str:
+    """Why a request failed, in words for the run report (status, Retry-After, size cap...)."""
     if failure.check(HttpError):
-        return f"HTTP {failure.value.response.status}"
+        response = failure.value.response
+        after = (response.headers.get("Retry-After") or b"").decode("latin-1").strip()
+        return f"HTTP {response.status}" + (f" (Retry-After: {after})" if after else "")
+    if failure.check(DownloadCancelledError, CancelledError):
+        detail = failure.getErrorMessage().split(" in request ")[0]
+        limit = f"over DOWNLOAD_MAXSIZE ({maxsize} bytes)" if maxsize else "over DOWNLOAD_MAXSIZE"
+        return f"body too large, download refused: {detail or limit}"[:300]
     return f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
 
 
@@ -106,4 +115,5 @@ class GovukSearchSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[dict[str, Any]]:
         url = failure.request.cb_kwargs.get("url", failure.request.url)
-        yield {"type": "error", "url": url, "reason": failure_reason(failure)}
+        yield {"type": "error", "url": url,
+               "reason": failure_reason(failure, self.settings.getint("DOWNLOAD_MAXSIZE"))}

@@ -2,17 +2,27 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import scored
+from delivery_samples import NOW, demo_profile, demo_scored, scored
 
 from delivery.digest import build_digest
+from delivery.health import HealthLine, SourceHealth
 from delivery.render import render_digest_html, render_digest_text, safe_url, write_digest
 
-DAY = date(2026, 11, 22)
+DAY = NOW.date()
 GOLDEN = Path(__file__).parent / "golden"
+HEALTH = SourceHealth(healthy=3, problems=[
+    HealthLine(source="parliament_hansard", status="failing", detail="HTTP 503 for every page"),
+    HealthLine(source="find_a_grant", status="stale", detail="nothing new since 2 Nov 2026"),
+])
+
+
+def demo_digest():
+    """The demo week (real parser, hand-set judgements) as the WMCA digest of 22 Nov 2026."""
+    return build_digest(demo_scored(), demo_profile(), DAY, now=NOW,
+                        volume={"transport": 9, "housing": 4}, health=HEALTH)
 
 
 def _check_golden(name: str, rendered: str) -> None:
@@ -22,14 +32,19 @@ def _check_golden(name: str, rendered: str) -> None:
     assert rendered == path.read_text(encoding="utf-8"), f"{name} differs; see {path}"
 
 
-def test_render_digest_html_matches_golden(profile, scored_documents) -> None:
-    digest = build_digest(scored_documents, profile, DAY)
-    _check_golden("digest-2026-11-22.html", render_digest_html(digest))
+def test_render_digest_html_of_demo_day_matches_golden() -> None:
+    _check_golden("digest-2026-11-22.html", render_digest_html(demo_digest()))
 
 
-def test_render_digest_text_matches_golden(profile, scored_documents) -> None:
-    digest = build_digest(scored_documents, profile, DAY)
-    _check_golden("digest-2026-11-22.txt", render_digest_text(digest))
+def test_render_digest_text_of_demo_day_matches_golden() -> None:
+    _check_golden("digest-2026-11-22.txt", render_digest_text(demo_digest()))
+
+
+def test_render_digest_html_is_table_layout_with_inline_css() -> None:
+    html = render_digest_html(demo_digest())
+    assert "<style" not in html and "class=" not in html
+    assert html.count('role="presentation"') >= 3
+    assert "This week by theme" in html
 
 
 @pytest.mark.parametrize(
@@ -41,13 +56,23 @@ def test_render_digest_text_matches_golden(profile, scored_documents) -> None:
     ],
 )
 def test_render_digest_html_makes_scraped_markup_inert(profile, hostile: str) -> None:
-    documents = [scored({"title": hostile, "summary": hostile},
-                        {"transport": (0.9, True, hostile)})]
-    html = render_digest_html(build_digest(documents, profile, DAY))
+    documents = [scored(title=hostile, summary=hostile,
+                        themes={"transport": (0.9, True, hostile)},
+                        insight={"signal_reason": hostile, "matched_terms": ["script"]})]
+    html = render_digest_html(build_digest(documents, profile, DAY, now=NOW))
     assert "<script" not in html
     assert "<img" not in html
     assert 'href="javascript:' not in html
     assert "&lt;" in html
+
+
+def test_render_digest_html_never_links_a_javascript_url(profile) -> None:
+    document = scored(url="https://www.gov.uk/x", themes={"transport": (0.9, True, "")})
+    digest = build_digest([document], profile, DAY, now=NOW)
+    hostile = digest.model_copy(deep=True)
+    item = hostile.sections[0].groups[0].items[0]
+    object.__setattr__(item, "url", "javascript:alert(1)")
+    assert 'href="#"' in render_digest_html(hostile)
 
 
 def test_safe_url_only_allows_http() -> None:
@@ -56,15 +81,20 @@ def test_safe_url_only_allows_http() -> None:
     assert safe_url("data:text/html,hi") == "#"
 
 
-def test_render_digest_text_has_no_markup_or_control_chars(profile) -> None:
-    documents = [scored({"title": "Bus\x07 <b>plan</b>"}, {"transport": (0.9, True, "x")})]
-    text = render_digest_text(build_digest(documents, profile, DAY))
-    assert "\x07" not in text
+def test_render_digest_text_has_no_control_chars(profile) -> None:
+    documents = [scored(title="Bus\x07 <b>plan</b>", themes={"transport": (0.9, True, "x")})]
+    text = render_digest_text(build_digest(documents, profile, DAY, now=NOW))
+    assert "Bus <b>plan</b>" in text
     assert not re.search(r"[\x00-\x08]", text)
 
 
-def test_write_digest_writes_html_and_text(tmp_path, profile, scored_documents) -> None:
-    html_path, text_path = write_digest(build_digest(scored_documents, profile, DAY), tmp_path)
+def test_render_digest_text_marks_highlighted_terms() -> None:
+    text = render_digest_text(demo_digest())
+    assert "*capability fund*" in text
+
+
+def test_write_digest_writes_html_and_text(tmp_path) -> None:
+    html_path, text_path = write_digest(demo_digest(), tmp_path)
     assert html_path.name == "digest-2026-11-22.html"
     assert text_path.read_text(encoding="utf-8").startswith("Horizon 22 Nov")
     assert not list(tmp_path.glob("*.partial"))

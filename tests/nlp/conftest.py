@@ -6,6 +6,7 @@ import pytest
 from nlp_fakes import HashingEncoder
 
 from nlp.config import NlpConfig, load_nlp_config
+from nlp.kit import EnrichmentKit, build_kit
 from warehouse.profiles import Profile, load_profile
 from warehouse.settings import Settings
 
@@ -28,3 +29,9 @@ def wmca(config_dir: Path) -> Profile:
 @pytest.fixture
 def fake_encoder() -> HashingEncoder:
     return HashingEncoder()
+
+
+@pytest.fixture(scope="session")
+def fake_kit(wmca: Profile, nlp_config: NlpConfig, config_dir: Path) -> EnrichmentKit:
+    """Theme head fitted with the hashing encoder; gazetteer only (no spaCy)."""
+    return build_kit(wmca, HashingEncoder(), nlp_config, config_dir, with_spacy=False)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import numpy as np
 import pytest
 from factories import make_document
@@ -7,11 +9,12 @@ from nlp_fakes import HashingEncoder
 
 from nlp.config import NlpConfig
 from nlp.enrich import enrich_documents
-from nlp.themes import build_theme_prototypes
+from nlp.kit import EnrichmentKit
 from warehouse.profiles import Profile
-from warehouse.records import Document
+from warehouse.records import Document, Signal
 
 BODY = "Bus services and rail stations get new funding. " * 60
+NOW = datetime(2026, 1, 5, tzinfo=UTC)
 
 
 def _documents(count: int) -> list[Document]:
@@ -22,10 +25,10 @@ def _documents(count: int) -> list[Document]:
 
 
 def test_enrich_one_enrichment_per_document_in_order(
-    wmca: Profile, fake_encoder: HashingEncoder, nlp_config: NlpConfig
+    wmca: Profile, fake_kit: EnrichmentKit, fake_encoder: HashingEncoder, nlp_config: NlpConfig
 ) -> None:
     documents = _documents(3)
-    enrichments = enrich_documents(documents, wmca, fake_encoder, nlp_config)
+    enrichments = enrich_documents(documents, fake_kit, fake_encoder, nlp_config, now=NOW)
     assert [e.document_id for e in enrichments] == [d.id for d in documents]
     for enrichment in enrichments:
         assert len(enrichment.embeddings) == len(enrichment.chunks) > 1
@@ -36,17 +39,28 @@ def test_enrich_one_enrichment_per_document_in_order(
         assert enrichment.model_version == nlp_config.model_version
 
 
-def test_enrich_batches_chunks_across_documents(
-    wmca: Profile, fake_encoder: HashingEncoder, nlp_config: NlpConfig
+def test_enrich_every_document_gets_an_insight(
+    fake_kit: EnrichmentKit, fake_encoder: HashingEncoder, nlp_config: NlpConfig
 ) -> None:
-    prototypes = build_theme_prototypes(wmca, fake_encoder)
-    fake_encoder.calls.clear()
+    [enrichment] = enrich_documents(_documents(1), fake_kit, fake_encoder, nlp_config, now=NOW)
+    insight = enrichment.insight
+    assert insight is not None
+    assert insight.document_id == enrichment.document_id
+    assert insight.profile == "wmca"
+    assert insight.signal is Signal.OPPORTUNITY  # "new funding"
+    assert "new funding" in insight.matched_terms
+    assert "West Midlands" in insight.places  # in the title
+    assert 0.0 < insight.region_score <= 1.0
+    assert insight.model_version == nlp_config.model_version
+
+
+def test_enrich_batches_chunks_across_documents(
+    fake_kit: EnrichmentKit, fake_encoder: HashingEncoder, nlp_config: NlpConfig
+) -> None:
     small_batches = nlp_config.model_copy(
         update={"encoder": nlp_config.encoder.model_copy(update={"batch_size": 4})}
     )
-    enrichments = enrich_documents(
-        _documents(10), wmca, fake_encoder, small_batches, prototypes=prototypes
-    )
+    enrichments = enrich_documents(_documents(10), fake_kit, fake_encoder, small_batches, now=NOW)
     chunks = sum(len(e.chunks) for e in enrichments)
     assert sum(fake_encoder.calls) > chunks  # chunks, then evidence sentences
     assert max(fake_encoder.calls) <= 4 * 8
@@ -54,22 +68,13 @@ def test_enrich_batches_chunks_across_documents(
 
 
 def test_enrich_no_documents_gives_no_enrichments(
-    wmca: Profile, fake_encoder: HashingEncoder, nlp_config: NlpConfig
+    fake_kit: EnrichmentKit, fake_encoder: HashingEncoder, nlp_config: NlpConfig
 ) -> None:
-    assert enrich_documents([], wmca, fake_encoder, nlp_config) == []
-
-
-def test_enrich_rejects_prototypes_of_another_profile(
-    wmca: Profile, fake_encoder: HashingEncoder, nlp_config: NlpConfig
-) -> None:
-    other = wmca.model_copy(update={"id": "other"})
-    prototypes = build_theme_prototypes(other, fake_encoder)
-    with pytest.raises(ValueError, match="profile 'other'"):
-        enrich_documents(_documents(1), wmca, fake_encoder, nlp_config, prototypes=prototypes)
+    assert enrich_documents([], fake_kit, fake_encoder, nlp_config) == []
 
 
 def test_enrich_rejects_encoder_of_wrong_dimension(
-    wmca: Profile, nlp_config: NlpConfig
+    fake_kit: EnrichmentKit, nlp_config: NlpConfig
 ) -> None:
     with pytest.raises(ValueError, match=r"encoder\.dimension"):
-        enrich_documents(_documents(1), wmca, HashingEncoder(dimension=16), nlp_config)
+        enrich_documents(_documents(1), fake_kit, HashingEncoder(dimension=16), nlp_config)

@@ -3,8 +3,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
-from nlp.config import NlpConfig, NlpConfigError, load_nlp_config, load_nlp_config_file
+from nlp.config import (
+    NlpConfig,
+    NlpConfigError,
+    load_nlp_config,
+    load_nlp_config_file,
+    load_yaml_mapping,
+)
+from nlp.funding import parse_funding_terms
+from nlp.signals import parse_signal_lexicon
+from warehouse.profiles import load_profile
+from warehouse.records import ApplicantType
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -88,3 +99,36 @@ def test_nlp_config_missing_file_is_named(tmp_path: Path) -> None:
 def test_nlp_config_top_level_must_be_mapping(tmp_path: Path) -> None:
     with pytest.raises(NlpConfigError, match="mapping"):
         load_nlp_config_file(_write(tmp_path, "- a\n- b\n"))
+
+
+def test_nlp_config_fitted_thresholds_load_from_their_file(
+    nlp_config: NlpConfig, config_dir: Path
+) -> None:
+    fitted = yaml.safe_load((config_dir / nlp_config.themes.thresholds_file).read_text())
+    for theme_id, value in fitted["thresholds"]["wmca"].items():
+        assert nlp_config.themes.threshold("wmca", theme_id) == value
+
+
+def test_nlp_config_inline_thresholds_win_over_the_fitted_file(tmp_path: Path) -> None:
+    (tmp_path / "fitted.yaml").write_text("thresholds: {wmca: {housing: 0.3, skills: 0.4}}\n")
+    _write(tmp_path, GOOD + "themes: {thresholds_file: fitted.yaml, "
+           "thresholds: {wmca: {housing: 0.7}}}\n")
+    config = load_nlp_config(tmp_path)
+    assert config.themes.threshold("wmca", "housing") == 0.7
+    assert config.themes.threshold("wmca", "skills") == 0.4
+
+
+def test_nlp_config_label_sets_and_lexicons_load(nlp_config: NlpConfig, config_dir: Path) -> None:
+    signals = parse_signal_lexicon(load_yaml_mapping(config_dir / nlp_config.signals.lexicon_file))
+    assert signals.opportunity and signals.threat
+    terms = parse_funding_terms(load_yaml_mapping(config_dir / nlp_config.funding.terms_file))
+    assert set(terms.applicants) == set(ApplicantType) - {ApplicantType.OTHER}
+    patterns = load_yaml_mapping(config_dir / nlp_config.places.entity_patterns_file)
+    assert "Homes England" in patterns["ORG"]
+
+
+def test_nlp_config_taxon_mapping_names_only_profile_themes(config_dir: Path) -> None:
+    mapping = load_yaml_mapping(config_dir / "govuk_taxon_themes.yaml")
+    for profile_id, by_taxon in mapping.items():
+        themes = {t.id for t in load_profile(config_dir, profile_id).themes}
+        assert {t for ids in by_taxon.values() for t in ids} <= themes

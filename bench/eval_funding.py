@@ -1,0 +1,96 @@
+"""Field-level accuracy of extracted funding facts on labelled fixtures (bench/data).
+
+    .venv/bin/python bench/eval_funding.py
+
+Each fixture (real recorded funding pages and GOV.UK calls, plus hand-written calls) is turned
+into a Document and run through nlp.funding.extract_funding; every field is compared with the
+gold value (amounts exactly, dates to the minute with their offset, applicant and place lists as
+sets, match funding as present/absent). A "none" baseline (every field empty) is reported next
+to it, from the same run.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nlp.config import load_nlp_config, load_yaml_mapping
+from nlp.funding import extract_funding, parse_funding_terms
+from scrapers.govuk.parse import parse_content_item
+from warehouse.profiles import load_profile
+from warehouse.records import Document, DocumentKind, FundingFacts
+from warehouse.settings import Settings
+
+FIELDS = ["funder", "total_amount_gbp", "max_award_gbp", "min_award_gbp", "opens_at",
+          "closes_at", "eligible_applicants", "place_restrictions", "match_funding",
+          "eligible_for_authority"]
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def fixture_document(item: dict, samples_dir: Path) -> Document:
+    if "govuk" in item:
+        raw = (samples_dir / "govuk/content_api" / item["govuk"]).read_bytes()
+        return parse_content_item(raw, source="govuk", fetched_at=NOW)
+    if "sample" in item:
+        lines = [x.strip() for x in (samples_dir / item["sample"]).read_text().splitlines()]
+        lines = [x for x in lines if x]
+        title, body, kind = lines[0], "\n".join(lines[1:]), DocumentKind.OTHER
+    else:
+        title, body, kind = item["title"], item["text"], DocumentKind(item.get("kind", "other"))
+    return Document(source="bench", kind=kind, url=f"https://bench.invalid/{item['id']}",
+                    title=title, body_text=body, fetched_at=NOW, parser_version="bench/1")
+
+
+def field_correct(name: str, facts: FundingFacts | None, gold: dict) -> bool:
+    value = getattr(facts, name) if facts is not None else None
+    expected = gold[name]
+    if name == "funder":
+        return (value or "") in expected
+    if name in ("opens_at", "closes_at"):
+        return (value.isoformat() if value else None) == expected
+    if name == "eligible_applicants":
+        return {a.value for a in value or []} == set(expected)
+    if name == "place_restrictions":
+        return set(value or []) == set(expected)
+    if name == "match_funding":
+        return bool(value) == expected
+    if name == "eligible_for_authority":
+        return value == expected
+    return (value is None and expected is None) or (
+        value is not None and expected is not None and abs(value - expected) < 0.5)
+
+
+def main() -> None:
+    settings = Settings()
+    config = load_nlp_config(settings.config_dir)
+    terms = parse_funding_terms(load_yaml_mapping(settings.config_dir / config.funding.terms_file))
+    profile = load_profile(settings.config_dir, "wmca")
+    region = [profile.region.name, *profile.region.gazetteer]
+    items = yaml.safe_load((Path(__file__).parent / "data/funding_labelled.yaml").read_text())
+    right = dict.fromkeys(FIELDS, 0)
+    baseline = dict.fromkeys(FIELDS, 0)
+    for item in items:
+        document = fixture_document(item, settings.samples_dir)
+        facts = extract_funding(document, terms, config.funding, region)
+        wrong = [f for f in FIELDS if not field_correct(f, facts, item["gold"])]
+        for field in FIELDS:
+            right[field] += field not in wrong
+            baseline[field] += field_correct(field, FundingFacts(), item["gold"])
+        print(f"{item['id']:<32} {len(FIELDS) - len(wrong)}/{len(FIELDS)}"
+              + (f"  wrong: {', '.join(wrong)}" if wrong else ""))
+    print(f"\n{'field':<24} {'extractor':>10} {'empty baseline':>15}   (n={len(items)})")
+    for field in FIELDS:
+        share, empty_share = right[field] / len(items), baseline[field] / len(items)
+        print(f"{field:<24} {share:>10.2f} {empty_share:>15.2f}")
+    total = sum(right.values()) / (len(items) * len(FIELDS))
+    empty = sum(baseline.values()) / (len(items) * len(FIELDS))
+    print(f"{'all fields':<24} {total:>10.2f} {empty:>15.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""Run the fault and hostile-input scenarios and print one line each, then a total.
+
+    .venv/bin/python bench/reliability_report.py [--cases 300] [--with-processes]
+
+Scenarios (the same as tests/hardening, measured here rather than asserted):
+- every source fault of tests/hardening/test_source_faults.py, served over loopback HTTP by
+  tests/hardening/faultserver.py next to three healthy sources: one run with the faults, one with
+  the faults healed. Passed when the source is reported as expected with its reason, the healthy
+  sources are stored, and after the healed run the source holds what it serves.
+  Records lost = records served by the healed run (and by the healthy sources) but not stored;
+  duplicates = stored rows minus distinct URLs.
+- a process SIGKILLed inside a warehouse write, then the batch saved again (lost, duplicates).
+- the parser fuzz of bench/fuzz_parsers.py (--cases per parser, structured bodies): crashes.
+- --with-processes: tests/hardening/test_crash_recovery.py (two runs at once, SIGKILL during
+  collection and enrichment, then a finishing run; ~2 minutes), reported passed or failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "hardening")]
+
+from warehouse.settings import apply_offline_environment  # noqa: E402
+
+apply_offline_environment()
+
+from faultserver import fault_server  # noqa: E402
+from fuzz_parsers import fuzz  # noqa: E402
+from parser_cases import PARSERS, bodies, seeds  # noqa: E402
+from test_crash_recovery import KILLED_WRITE  # noqa: E402
+from test_source_faults import FAULTY, TOLERATED, sources_for  # noqa: E402
+from world import HEALTHY, HEALTHY_NEW, collect_with, small_snapshot  # noqa: E402
+
+from warehouse.db import connect  # noqa: E402
+
+HEALED_RECORDS = 2  # ok_feed and ok_json serve two records each
+
+
+def _rows(db: str) -> dict[str, tuple[int, int]]:
+    with connect(db, read_only=True) as con:
+        rows = con.execute("SELECT source, count(*), count(DISTINCT url) FROM documents"
+                           " GROUP BY source").fetchall()
+    return {source: (count, distinct) for source, count, distinct in rows}
+
+
+def source_faults(base: Path) -> list[tuple[str, bool, int, int]]:
+    snapshot = small_snapshot(base / "snapshot")
+    db = str(base / "h.duckdb")
+    sources = sources_for(FAULTY)
+    with fault_server(snapshot) as server, fault_server(snapshot) as elsewhere:
+        elsewhere.faults["evil.example.org"] = "ok_feed"
+        server.offsite_url = elsewhere.url.replace("127.0.0.1", "localhost") + \
+            "/evil.example.org"
+        server.faults.update({h: f for h, f, _, _ in FAULTY.values()})
+        server.faults.update({h: f for h, f, *_ in TOLERATED.values()})
+        server.faults["mirror.example.org"] = "ok_feed"
+        first = {r.source: r for r in collect_with(server.url, db, str(base / "w1"), sources)}
+        stored_first = _rows(db)
+        server.faults.update({h: healed for h, _, healed, _ in FAULTY.values()})
+        server.faults.update({h: "ok_feed" for h, *_ in TOLERATED.values()})
+        second = {r.source: r for r in collect_with(server.url, db, str(base / "w2"), sources)}
+        offsite_hits = sum(elsewhere.hits.values())
+    stored = _rows(db)
+    lines = []
+    for name in HEALTHY:
+        count, distinct = stored_first.get(name, (0, 0))
+        ok = first[name].health == "ok" and count == HEALTHY_NEW[name]
+        lines.append((f"healthy source beside faults: {name}", ok,
+                      max(HEALTHY_NEW[name] - distinct, 0), count - distinct))
+    expected = {n: ("empty" if n == "empty_feed" else "failing", t[3], 0)
+                for n, t in FAULTY.items()}
+    expected.update({n: (t[2], t[3], t[4]) for n, t in TOLERATED.items()})
+    for name, (health, reason, first_records) in expected.items():
+        count, distinct = stored.get(name, (0, 0))
+        reported = first[name].health == health and reason in " ".join(first[name].errors)
+        caught_up = second[name].health == "ok" and distinct == first_records + HEALED_RECORDS
+        if name == "redirect_offsite":
+            reported = reported and offsite_hits == 0
+        lines.append((f"source fault: {name}", reported and caught_up,
+                      max(first_records + HEALED_RECORDS - distinct, 0), count - distinct))
+    return lines
+
+
+def killed_write(base: Path) -> tuple[str, bool, int, int]:
+    db = str(base / "killed.duckdb")
+    run = [sys.executable, "-c", KILLED_WRITE, db]
+    killed = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "HORIZON_TEST_KILL_AT": "save_documents"})
+    with connect(db, read_only=True) as con:
+        half = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    count, distinct = _rows(db).get("t", (0, 0))
+    ok = killed.returncode == -signal.SIGKILL and half == 0 and distinct == 50
+    return "SIGKILL inside a warehouse write, then saved again", ok, 50 - distinct, \
+        count - distinct
+
+
+def parser_fuzz(cases: int) -> list[tuple[str, bool, int, int]]:
+    strategy = bodies(seeds())
+    crashed = [name for name in sorted(PARSERS) if fuzz(PARSERS[name], strategy, cases, 0)[
+        "crashes"]]
+    return [(f"hostile input: {len(PARSERS)} parsers x {cases} cases"
+             f" ({len(crashed)} crashing{': ' + ', '.join(crashed) if crashed else ''})",
+             not crashed, 0, 0)]
+
+
+def process_scenarios() -> list[tuple[str, bool, int, int]]:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "tests/hardening/test_crash_recovery.py", "-rA"],
+        cwd=ROOT, capture_output=True, text=True, timeout=900)
+    lines = []
+    for line in result.stdout.splitlines():
+        if line.startswith(("PASSED ", "FAILED ", "ERROR ")):
+            status, _, test = line.partition(" ")
+            lines.append((f"process: {test.split('::')[-1].split(' ')[0]}", status == "PASSED",
+                          0, 0))
+    return lines or [("process scenarios (pytest did not run)", False, 0, 0)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=300, help="fuzz cases per parser")
+    parser.add_argument("--with-processes", action="store_true",
+                        help="also the SIGKILL and two-runs scenarios (about 2 minutes)")
+    options = parser.parse_args()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="horizon-reliability-") as folder:
+        base = Path(folder)
+        lines = source_faults(base)
+        lines.append(killed_write(base))
+    lines += parser_fuzz(options.cases)
+    if options.with_processes:
+        lines += process_scenarios()
+    width = max(len(name) for name, *_ in lines)
+    print(f"{'scenario':{width}}  result  lost  duplicates")
+    for name, ok, lost, duplicates in lines:
+        print(f"{name:{width}}  {'passed' if ok else 'FAILED':6}  {lost:4d}  {duplicates:10d}")
+    passed = sum(ok for _, ok, _, _ in lines)
+    print(f"TOTAL {passed}/{len(lines)} passed, {sum(line[2] for line in lines)} records lost,"
+          f" {sum(line[3] for line in lines)} duplicates ({time.perf_counter() - started:.0f} s)")
+    sys.exit(0 if passed == len(lines) else 1)
+
+
+if __name__ == "__main__":
+    main()

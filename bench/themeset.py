@@ -1,0 +1,84 @@
+"""The labelled theme set: hand-written texts plus real samples, split into dev and held-aside test.
+
+Records have the `horizon classify` input shape ({"id", "title", "description", "body_text"}) plus
+"themes" (WMCA theme ids). The split is a hash of the id: deterministic, and independent of the
+labels. Thresholds and calibration are fitted on "dev" only; "test" is only ever reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from scrapers.govuk.parse import parse_content_item
+
+DATA = Path(__file__).parent / "data"
+TEST_SHARE = 0.4
+
+
+def split_of(record_id: str) -> str:
+    digest = int(hashlib.sha1(record_id.encode()).hexdigest()[:8], 16)
+    return "test" if digest % 100 < TEST_SHARE * 100 else "dev"
+
+
+def taxon_titles(payload: dict) -> list[str]:
+    """Titles of an item's taxons and all their parents."""
+    titles: list[str] = []
+
+    def walk(taxon: dict) -> None:
+        titles.append(str(taxon.get("title", "")))
+        for parent in taxon.get("links", {}).get("parent_taxons", []):
+            walk(parent)
+
+    for taxon in payload.get("links", {}).get("taxons", []):
+        walk(taxon)
+    return titles
+
+
+def themes_from_taxons(titles: list[str], mapping: dict[str, list[str]]) -> list[str]:
+    return sorted({theme for title in titles for theme in mapping.get(title, [])})
+
+
+def _text_record(record_id: str, path: Path) -> dict:
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    lines = [line for line in lines if line and line != "Skip to main content"]
+    return {"id": record_id, "title": lines[0], "description": "",
+            "body_text": "\n".join(lines[1:])}
+
+
+def load_theme_set(samples_dir: Path, config_dir: Path, profile: str = "wmca") -> list[dict]:
+    """Every labelled record, each with "split" set to dev or test."""
+    records: list[dict] = []
+    for item in yaml.safe_load((DATA / "themes_hand.yaml").read_text(encoding="utf-8")):
+        records.append({"id": item["id"], "title": item["title"], "description": "",
+                        "body_text": item["text"], "themes": sorted(item["themes"])})
+    labels = yaml.safe_load((DATA / "themes_samples.yaml").read_text(encoding="utf-8"))
+    mapping = yaml.safe_load((config_dir / "govuk_taxon_themes.yaml").read_text())[profile]
+    now = datetime.now(UTC)
+    for relative, themes in labels["govuk"].items():
+        raw = (samples_dir / "govuk/content_api" / relative).read_bytes()
+        document = parse_content_item(raw, source="govuk", fetched_at=now)
+        if themes == "taxons":
+            themes = themes_from_taxons(taxon_titles(json.loads(raw)), mapping)
+        records.append({"id": f"govuk:{relative}", "title": document.title,
+                        "description": document.summary, "body_text": document.body_text,
+                        "themes": sorted(themes)})
+    for relative, themes in labels["text"].items():
+        record = _text_record(f"text:{relative}", samples_dir / relative)
+        records.append({**record, "themes": sorted(themes)})
+    questions = labels["written_questions"]
+    payload = json.loads((samples_dir / questions["file"]).read_text(encoding="utf-8"))
+    for result in payload["results"]:
+        value = result["value"]
+        key = str(value["id"])
+        if key in questions["labels"]:
+            records.append({"id": f"wq:{key}", "title": value.get("heading") or "",
+                            "description": "", "body_text": value.get("questionText") or "",
+                            "themes": sorted(questions["labels"][key])})
+    for record in records:
+        record["split"] = split_of(record["id"])
+    return records

@@ -1,0 +1,141 @@
+"""A funding alert as an email (text, HTML, .ics), a Slack or a Teams webhook message."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from delivery.alerts import FundingAlert
+from delivery.email import Attachment, build_message, stable_message_id
+from delivery.render import plain, render_template, safe_url, when
+
+ICS_LINE_OCTETS = 75
+
+
+def alert_subject(alert: FundingAlert) -> str:
+    closes = f", closes {when(alert.closes_at)}" if alert.closes_at else ""
+    if alert.kind == "updated":
+        return f"Funding updated: {alert.title}" + (f" ({'; '.join(alert.changes)})"
+                                                    if alert.changes else "")
+    if alert.kind == "reminder":
+        return f"Reminder: {alert.title} closes in {alert.offset_days} days{closes}"
+    return f"Funding: {alert.title}, {alert.amount}{closes}"
+
+
+def render_alert_text(alert: FundingAlert) -> str:
+    return render_template("alert.txt.j2", alert=alert, subject=alert_subject(alert))
+
+
+def render_alert_html(alert: FundingAlert) -> str:
+    return render_template("alert.html.j2", alert=alert, subject=alert_subject(alert))
+
+
+def _ics_escape(text: str) -> str:
+    text = plain(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return text.replace("\r\n", "\\n").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 line folding: at most 75 octets a line, continuation lines start with a space."""
+    out, current = [], ""
+    for char in line:
+        limit = ICS_LINE_OCTETS if not out else ICS_LINE_OCTETS - 1
+        if len((current + char).encode()) > limit:
+            out.append(current)
+            current = ""
+        current += char
+    out.append(current)
+    return "\r\n ".join(out)
+
+
+def _ics_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def render_alert_ics(alert: FundingAlert, *, now: datetime) -> str | None:
+    """A calendar event for the deadline (30 minutes ending at closing), or None without one."""
+    if alert.closes_at is None:
+        return None
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Horizon//Funding alerts//EN",
+        "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "BEGIN:VEVENT",
+        f"UID:{alert.document_id}-deadline@horizon.invalid",
+        f"DTSTAMP:{_ics_time(now)}",
+        f"DTSTART:{_ics_time(alert.closes_at - timedelta(minutes=30))}",
+        f"DTEND:{_ics_time(alert.closes_at)}",
+        f"SUMMARY:{_ics_escape('Deadline: ' + alert.title)}",
+        f"DESCRIPTION:{_ics_escape(f'{alert.funder} · {alert.amount} · {alert.url}')}",
+        f"URL:{safe_url(alert.url)}",
+        "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-P1D",
+        f"DESCRIPTION:{_ics_escape('Closes tomorrow: ' + alert.title)}", "END:VALARM",
+        "END:VEVENT", "END:VCALENDAR",
+    ]
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def alert_message(alert: FundingAlert, *, sender: str, to: list[str], now: datetime
+                  ) -> EmailMessage:
+    ics = render_alert_ics(alert, now=now)
+    attachments = [Attachment(filename="deadline.ics", content_type="text/calendar",
+                              data=ics.encode())] if ics else []
+    return build_message(subject=alert_subject(alert), sender=sender, to=to,
+                         text=render_alert_text(alert), html=render_alert_html(alert),
+                         message_id=stable_message_id("alert", alert.key), date=now,
+                         attachments=attachments)
+
+
+def _facts(alert: FundingAlert) -> list[tuple[str, str]]:
+    facts = [("Funder", alert.funder or "not stated"), ("Amount", alert.amount),
+             ("Closes", when(alert.closes_at) or "not stated"),
+             ("Who may apply", alert.applicants)]
+    if alert.changes:
+        facts.insert(0, ("Changed", "; ".join(alert.changes)))
+    if alert.reason:
+        facts.append(("Why", alert.reason))
+    return [(name, plain(value)) for name, value in facts]
+
+
+def _slack_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_payload(alert: FundingAlert) -> dict[str, Any]:
+    """Slack incoming-webhook JSON: a text fallback and Block Kit sections."""
+    subject = _slack_escape(plain(alert_subject(alert)))
+    link = f"<{safe_url(alert.url)}|{_slack_escape(plain(alert.title))}>"
+    fields = "\n".join(f"*{name}:* {_slack_escape(value)}" for name, value in _facts(alert))
+    return {
+        "text": subject,
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"*{subject}*\n{link}"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": fields[:2900]}},
+        ],
+    }
+
+
+def teams_payload(alert: FundingAlert, fmt: str = "adaptive_card") -> dict[str, Any]:
+    """Teams incoming-webhook JSON: an Adaptive Card (Workflows) or a legacy MessageCard."""
+    subject, url = plain(alert_subject(alert)), safe_url(alert.url)
+    facts = _facts(alert)
+    if fmt == "message_card":
+        return {
+            "@type": "MessageCard", "@context": "https://schema.org/extensions",
+            "summary": subject[:200], "themeColor": "00703C", "title": subject,
+            "sections": [{"activityTitle": plain(alert.title),
+                          "facts": [{"name": n, "value": v} for n, v in facts]}],
+            "potentialAction": [{"@type": "OpenUri", "name": "Open the call",
+                                 "targets": [{"os": "default", "uri": url}]}],
+        }
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard", "version": "1.4",
+        "body": [
+            {"type": "TextBlock", "text": subject, "weight": "Bolder", "wrap": True},
+            {"type": "FactSet", "facts": [{"title": n, "value": v} for n, v in facts]},
+        ],
+        "actions": [{"type": "Action.OpenUrl", "title": "Open the call", "url": url}],
+    }
+    return {"type": "message", "attachments": [
+        {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None,
+         "content": card}]}

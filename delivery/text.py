@@ -1,0 +1,81 @@
+"""Pure text helpers for the digest and alerts: clipping, extractive summaries, highlighting."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(£])")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Segment(BaseModel):
+    """A run of text, highlighted or not: templates escape each and mark the highlighted."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    marked: bool = False
+
+
+def squash(text: str | None) -> str:
+    """One line: control characters dropped, whitespace collapsed."""
+    return " ".join(_CONTROL_CHARS.sub(" ", text or "").split())
+
+
+def clip(text: str | None, limit: int) -> str:
+    text = squash(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def sentences(text: str | None) -> list[str]:
+    return [s for s in _SENTENCE_END.split(squash(text)) if s]
+
+
+def extractive_summary(summary: str, body: str, *, max_sentences: int = 2,
+                       limit: int = 360) -> str:
+    """The first one or two sentences of the source's own summary, else of the body."""
+    chosen = sentences(summary) or sentences(body)
+    return clip(" ".join(chosen[:max_sentences]), limit)
+
+
+def highlight(text: str, terms: list[str]) -> list[Segment]:
+    """Split `text` into segments, marking whole-word, case-insensitive matches of `terms`."""
+    words = sorted({t.strip() for t in terms if t and t.strip()}, key=len, reverse=True)
+    if not text:
+        return []
+    if not words:
+        return [Segment(text=text)]
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+    segments: list[Segment] = []
+    position = 0
+    for match in pattern.finditer(text):
+        if match.start() > position:
+            segments.append(Segment(text=text[position:match.start()]))
+        segments.append(Segment(text=match.group(0), marked=True))
+        position = match.end()
+    if position < len(text):
+        segments.append(Segment(text=text[position:]))
+    return segments
+
+
+def mentions(text: str, names: list[str]) -> list[str]:
+    """Which of `names` appear in `text` as whole words (case-insensitive), in `names` order."""
+    found = []
+    for name in names:
+        if name and re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE):
+            found.append(name)
+    return found
+
+
+def money(amount: float | None) -> str:
+    """£1.2 million, £450,000, or '' when unknown."""
+    if amount is None:
+        return ""
+    if amount >= 1_000_000_000:
+        return f"£{amount / 1_000_000_000:.3g} billion"
+    if amount >= 1_000_000:
+        return f"£{amount / 1_000_000:.3g} million"
+    return f"£{amount:,.0f}"

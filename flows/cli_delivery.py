@@ -1,0 +1,189 @@
+"""`horizon digest`, `horizon alerts` and `horizon serve`: delivery steps by hand, and serving
+the deployments of prefect.yaml from one machine (a Prefect server on loopback)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+import yaml
+from rich.console import Console
+
+from warehouse.profiles import ProfileError
+from warehouse.settings import PROJECT_ROOT, apply_offline_environment, get_settings
+
+console = Console()
+errors = Console(stderr=True)
+PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
+
+ProfileOption = Annotated[str, typer.Option(help="Authority profile (config/profiles/).")]
+DbOption = Annotated[Path | None, typer.Option(help="DuckDB warehouse file.")]
+OutOption = Annotated[Path | None, typer.Option(help="Folder for the output files.")]
+
+
+def _fail(message: str) -> None:
+    errors.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    raise typer.Exit(code=2)
+
+
+def _print_report(report) -> None:
+    for note in report.notes:
+        console.print(f"Note: {note}", highlight=False)
+    for path in report.outputs:
+        console.print(f"Written: [bold]{path}[/bold]")
+
+
+def digest(
+    day: Annotated[str | None, typer.Option("--date", help="Digest date, YYYY-MM-DD.")] = None,
+    send: Annotated[bool, typer.Option(help="Mail it to the profile's recipients.")] = False,
+    profile: ProfileOption = "wmca",
+    db: DbOption = None,
+    out: OutOption = None,
+) -> None:
+    """Render a day's digest from the warehouse (.html, .txt, .eml); --send mails it once."""
+    from flows.digest_delivery import digest_delivery
+    from flows.lock import RunInProgress
+    from warehouse.profiles import ProfileError
+
+    digest_day: date | None = None
+    if day:
+        try:
+            digest_day = datetime.strptime(day, "%Y-%m-%d").date()
+        except ValueError:
+            _fail(f"--date must be YYYY-MM-DD, got {day!r}")
+    if send and not get_settings().smtp_host:
+        _fail("--send needs an SMTP server: set HORIZON_SMTP_HOST (see .env.example)")
+    try:
+        report = digest_delivery(profile=profile, day=digest_day, send=send,
+                                 db=str(db) if db else None, out=str(out) if out else None)
+    except (ProfileError, RunInProgress, ValueError) as error:
+        _fail(str(error))
+    _print_report(report)
+    if report.status.value != "succeeded":
+        raise typer.Exit(code=1)
+
+
+def alerts(
+    send: Annotated[bool, typer.Option(help="Send them (else only write out/alerts/).")] = False,
+    collect: Annotated[bool, typer.Option(help="Collect and enrich the sources first.")] = False,
+    profile: ProfileOption = "wmca",
+    db: DbOption = None,
+    out: OutOption = None,
+) -> None:
+    """Funding alerts due now: new calls, updated calls, deadline reminders; --send sends once."""
+    from flows.funding_alerts import enabled_channels, funding_alerts
+    from flows.lock import RunInProgress
+    from warehouse.profiles import ProfileError, load_profile
+
+    settings = get_settings()
+    try:
+        if send and not enabled_channels(load_profile(settings.config_dir, profile), settings):
+            _fail("--send needs a channel: SMTP settings and alert recipients, or "
+                  "HORIZON_TEAMS_WEBHOOK_URL / HORIZON_SLACK_WEBHOOK_URL")
+        report = funding_alerts(profile=profile, send=send, collect=collect,
+                                db=str(db) if db else None, out=str(out) if out else None)
+    except (ProfileError, RunInProgress, ValueError) as error:
+        _fail(str(error))
+    _print_report(report)
+    if report.status.value != "succeeded":
+        raise typer.Exit(code=1)
+
+
+def load_deployments(path: Path = PREFECT_YAML) -> list[Any]:
+    """prefect.yaml's deployments as runner deployments (flow, parameters, cron schedules)."""
+    from prefect.schedules import Cron
+
+    text = path.read_text(encoding="utf-8")
+    config = yaml.safe_load(text)
+    deployments = []
+    for number, entry in enumerate(config["deployments"]):
+        file_part, _, attribute = entry["entrypoint"].partition(":")
+        module = importlib.import_module(file_part.removesuffix(".py").replace("/", "."))
+        schedules = []
+        for index, schedule in enumerate(entry.get("schedules", [])):
+            try:
+                schedules.append(Cron(schedule["cron"], timezone=schedule["timezone"]))
+            except (ValueError, KeyError) as error:
+                line = _line_of(text, str(schedule.get("cron")))
+                raise ProfileError(
+                    f"{path}:{line}: field deployments[{number}].schedules[{index}]"
+                    f" ({entry.get('name')}): invalid schedule: {error}"
+                ) from error
+        deployments.append(getattr(module, attribute).to_deployment(
+            name=entry["name"], description=entry.get("description"),
+            parameters=entry.get("parameters", {}), schedules=schedules,
+            tags=entry.get("tags")))
+    return deployments
+
+
+def _line_of(text: str, value: str) -> int | str:
+    """The first line of a YAML file that holds `value`, for error messages ('?' if none)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if value in line:
+            return number
+    return "?"
+
+
+def _wait_for(url: str, server: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the Prefect server exited with code {server.returncode}")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).is_success:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"the Prefect server did not answer at {url} within {timeout:.0f}s")
+
+
+def serve(
+    port: Annotated[int, typer.Option(help="Loopback port of the Prefect server.")] = 4200,
+    server: Annotated[bool, typer.Option(
+        help="Start a local Prefect server (else use PREFECT_API_URL).")] = True,
+) -> None:
+    """Start a Prefect server on 127.0.0.1 and serve prefect.yaml's deployments until Ctrl-C."""
+    apply_offline_environment()
+    # Relative paths in prefect.yaml parameters (data/cpca.duckdb) mean the checkout, as the
+    # deployments' pull step does with HORIZON_HOME.
+    os.chdir(os.environ.get("HORIZON_HOME") or PROJECT_ROOT)
+    process = None
+    if server:
+        url = f"http://127.0.0.1:{port}/api"
+        env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+             "--port", str(port)], env=env, start_new_session=True)  # Ctrl-C: serve stops first
+        os.environ["PREFECT_API_URL"] = url
+        console.print(f"Prefect server starting at http://127.0.0.1:{port} (UI and API)")
+    try:
+        if process is not None:
+            _wait_for(os.environ["PREFECT_API_URL"], process)
+        from prefect import serve as prefect_serve
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings(updates={PREFECT_API_URL: os.environ.get("PREFECT_API_URL")}):
+            deployments = load_deployments()
+            console.print(f"Serving {len(deployments)} deployments: "
+                          + ", ".join(d.name for d in deployments))
+            prefect_serve(*deployments)
+    except KeyboardInterrupt:
+        pass
+    except RuntimeError as error:
+        _fail(str(error))
+    finally:
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()

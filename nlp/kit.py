@@ -1,0 +1,61 @@
+"""Everything the enrichment needs for one profile, built once: theme head, gazetteer, lexicons.
+
+Loading reads config files (lexicons, patterns) and fits the theme head with the injected encoder;
+the spaCy tagger is optional (None: gazetteer only, as in the fast unit tests).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from nlp.config import NlpConfig, load_yaml_mapping
+from nlp.encoder import TextEncoder
+from nlp.entities import EntityTagger, load_entity_tagger
+from nlp.funding import FundingTerms, parse_funding_terms
+from nlp.places import Gazetteer, build_gazetteer
+from nlp.signals import SignalLexicon, parse_signal_lexicon
+from nlp.themes import ThemeModel, build_theme_model
+from warehouse.profiles import Profile
+
+
+@dataclass(frozen=True)
+class EnrichmentKit:
+    profile: Profile
+    themes: ThemeModel
+    gazetteer: Gazetteer
+    signals: SignalLexicon
+    funding: FundingTerms
+    authority: re.Pattern[str]  # the authority's own names and the Mayor's (for scrutiny)
+    tagger: EntityTagger | None = None
+
+    @property
+    def region_names(self) -> list[str]:
+        return [self.profile.region.name, *self.profile.region.gazetteer]
+
+
+def authority_pattern(profile: Profile) -> re.Pattern[str]:
+    names = sorted({*profile.region.aliases, profile.mayor, "the Mayor", "combined authority"},
+                   key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+
+
+def build_kit(
+    profile: Profile,
+    encoder: TextEncoder,
+    config: NlpConfig,
+    config_dir: Path,
+    *,
+    with_spacy: bool | None = None,
+) -> EnrichmentKit:
+    use_spacy = config.places.use_spacy if with_spacy is None else with_spacy
+    return EnrichmentKit(
+        profile=profile,
+        themes=build_theme_model(profile, encoder, config.themes),
+        gazetteer=build_gazetteer(profile, config.places),
+        signals=parse_signal_lexicon(load_yaml_mapping(config_dir / config.signals.lexicon_file)),
+        funding=parse_funding_terms(load_yaml_mapping(config_dir / config.funding.terms_file)),
+        authority=authority_pattern(profile),
+        tagger=load_entity_tagger(config_dir, config, profile) if use_spacy else None,
+    )

@@ -1,0 +1,130 @@
+"""The generic spider every non-Search-API source runs under: fetching only, parsing delegated.
+
+Each output line is one of {"type": "listed" | "document" | "unchanged" | "error" |
+"not_modified" | "http_state", ...}. A listing or feed fetched with `conditional=True` is sent with
+the ETag / Last-Modified stored from the last run; a 304, or a body whose hash is unchanged, is
+reported as `not_modified` (with the number of records it held last time) and not parsed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from scrapers.errors import ParseError
+from scrapers.govuk.spider import failure_reason, load_known
+from scrapers.plan import Context, Fetch, replayed
+
+
+def load_http_cache(path: str | Path | None) -> dict[str, dict[str, Any]]:
+    """The `http_cache` file: URL -> {etag, last_modified, body_hash, records} from the last run."""
+    if not path:
+        return {}
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def body_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+class SourceSpider(scrapy.Spider):
+    """Runs one source module (`plan`); subclasses are made per module by scrapers/registry.py."""
+
+    name = "source"
+    plan: ModuleType
+
+    def __init__(self, source: str, base_url: str = "", live_base_url: str = "",
+                 replay_url: str = "", since: str = "", known: str = "", http_cache: str = "",
+                 max_items: str | int = 500, params_json: str = "{}", **kwargs: Any) -> None:
+        super().__init__(**{k: v for k, v in kwargs.items() if k == "name"})
+        self.replay_url = replay_url or None
+        self.ctx = Context(
+            source=source, base_url=(live_base_url or base_url).rstrip("/"),
+            params=json.loads(params_json or "{}"), fetched_at=datetime.now(UTC),
+            since=date.fromisoformat(since) if since else None, max_items=int(max_items))
+        self.known = load_known(known)
+        self.http_cache = load_http_cache(http_cache)
+        self.emitted = 0
+        self.requested: set[str] = set()  # documents asked for this run (feeds overlap)
+
+    async def start(self) -> AsyncIterator[Any]:
+        for fetch in self.plan.start(self.ctx):
+            for out in self._request(fetch):
+                yield out
+
+    def _request(self, fetch: Fetch) -> Iterator[Any]:
+        if fetch.canonical:
+            if fetch.canonical in self.requested:
+                return
+            self.requested.add(fetch.canonical)
+        stored = self.known.get(fetch.canonical) if fetch.canonical else None
+        if stored is not None and fetch.changed_at is not None and fetch.changed_at <= stored:
+            yield {"type": "unchanged", "url": fetch.canonical}
+            return
+        headers: dict[str, str] = {}
+        cached = self.http_cache.get(fetch.url) if fetch.conditional else None
+        if cached:
+            if cached.get("etag"):
+                headers["If-None-Match"] = cached["etag"]
+            if cached.get("last_modified"):
+                headers["If-Modified-Since"] = cached["last_modified"]
+        yield scrapy.Request(replayed(fetch.url, self.replay_url), headers=headers,
+                             callback=self.on_body, errback=self.on_error,
+                             cb_kwargs={"fetch": fetch},
+                             meta={"handle_httpstatus_list": [304]}, dont_filter=True)
+
+    def on_body(self, response: Response, fetch: Fetch) -> Iterator[Any]:
+        cached = self.http_cache.get(fetch.url) if fetch.conditional else None
+        digest = body_hash(response.body)
+        if response.status == 304 or (cached and cached.get("body_hash") == digest):
+            yield {"type": "not_modified", "url": fetch.url,
+                   "records": int((cached or {}).get("records", 0))}
+            return
+        try:
+            parsed = self.plan.parse(fetch, response.body, self.ctx)
+        except ParseError as error:
+            yield {"type": "error", "url": fetch.canonical or fetch.url, "reason": error.reason}
+            return
+        except Exception as error:  # a parser bug on one page never stops the crawl
+            yield {"type": "error", "url": fetch.canonical or fetch.url,
+                   "reason": f"parser failed: {type(error).__name__}: {error}"[:500]}
+            return
+        yield {"type": "listed", "count": parsed.listed}
+        for document in parsed.documents:
+            if self.emitted >= self.ctx.max_items:
+                break
+            self.emitted += 1
+            stored = self.known.get(document.url)
+            changed = document.last_changed_at
+            if stored is not None and changed is not None and changed <= stored:
+                yield {"type": "unchanged", "url": document.url}
+            else:
+                yield {"type": "document", "document": document.model_dump(mode="json")}
+        for url, reason in parsed.errors:
+            yield {"type": "error", "url": url, "reason": reason}
+        for follow in parsed.follow:
+            if self.emitted >= self.ctx.max_items:
+                break
+            if follow.canonical:
+                self.emitted += 1
+            yield from self._request(follow)
+        if fetch.conditional:
+            headers = response.headers
+            yield {"type": "http_state", "url": fetch.url, "body_hash": digest,
+                   "etag": (headers.get("ETag") or b"").decode("latin-1"),
+                   "last_modified": (headers.get("Last-Modified") or b"").decode("latin-1"),
+                   "records": len(parsed.documents) + len(parsed.follow)}
+
+    def on_error(self, failure: Failure) -> Iterator[dict[str, Any]]:
+        fetch: Fetch = failure.request.cb_kwargs["fetch"]
+        yield {"type": "error", "url": fetch.canonical or fetch.url,
+               "reason": failure_reason(failure, self.settings.getint("DOWNLOAD_MAXSIZE"))}

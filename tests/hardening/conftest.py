@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prefect_harness() -> Iterator[None]:
+    """Flow-running hardening tests use Prefect's temporary test server, never a real one."""
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

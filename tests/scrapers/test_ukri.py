@@ -1,0 +1,53 @@
+"""UKRI funding finder: no real page or feed exists (funding/SOURCES.md); fixtures constructed."""
+
+from __future__ import annotations
+
+import pytest
+from sources_support import FIXTURES, assert_record_invariants, context, parse_file
+
+from scrapers.funding import ukri
+from warehouse.records import ApplicantType, DocumentKind
+
+FOLDER = FIXTURES / "ukri"
+CTX = context("ukri_opportunities", "https://www.ukri.org")
+PAGE = "https://www.ukri.org/opportunity/net-zero-places-research-hubs"
+
+
+def _page():
+    return parse_file(ukri, FOLDER / "page_net-zero-places-research-hubs.html", CTX, step="page",
+                      canonical=PAGE)
+
+
+def test_ukri_feed_follows_each_opportunity() -> None:
+    parsed = parse_file(ukri, FOLDER / "feed.xml", CTX, step="feed")
+    assert [f.canonical for f in parsed.follow] == [PAGE + "/"]
+    assert parsed.follow[0].changed_at is not None
+
+
+def test_ukri_opportunity_page_parses_with_invariants() -> None:
+    assert_record_invariants(_page().documents, _page().documents)
+
+
+def test_ukri_opportunity_fields() -> None:
+    document = _page().documents[0]
+    assert document.kind is DocumentKind.FUNDING_CALL
+    assert document.title == "Net zero places research hubs"
+    assert document.opens_at.isoformat() == "2026-11-19T09:00:00+00:00"
+    assert document.closes_at.isoformat() == "2027-02-18T16:00:00+00:00"
+    assert document.funding.total_amount_gbp == 12_000_000
+    assert (document.funding.min_award_gbp, document.funding.max_award_gbp) == (2e6, 4e6)
+    assert document.funding.funder.startswith("Engineering and Physical Sciences")
+    assert ApplicantType.UNIVERSITY in document.funding.eligible_applicants
+    assert ApplicantType.COMBINED_AUTHORITY in document.funding.eligible_applicants
+
+
+@pytest.mark.live
+def test_ukri_live_feed_and_page_parse() -> None:
+    import httpx
+
+    feed = ukri.start(CTX)[0]
+    parsed = ukri.parse(feed, httpx.get(feed.url, timeout=30).content, CTX)
+    assert parsed.follow
+    page = parsed.follow[0]
+    record = ukri.parse(page, httpx.get(page.url, timeout=30, follow_redirects=True).content, CTX)
+    assert record.documents[0].closes_at is not None

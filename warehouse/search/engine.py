@@ -1,0 +1,284 @@
+"""Hybrid search over the published replica: FAISS (cosine) and BM25 fused by reciprocal rank.
+
+A `Searcher` opens the current generation read-only and reopens when the writer publishes a new
+one. The caller encodes the query (this package loads no model) and passes the vector in.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import faiss
+import numpy as np
+
+from warehouse.records import DocumentInsight, ThemeScore
+from warehouse.search import vectors
+from warehouse.search.filters import filter_condition
+from warehouse.search.keyword import chunks_with_phrases, keyword_search, load_fts, split_query
+from warehouse.search.models import (
+    DocumentView,
+    Passage,
+    ScoreDetail,
+    SearchFilters,
+    SearchResult,
+)
+from warehouse.search.replica import ChunkTexts, read_manifest, search_dir
+from warehouse.search.text import highlight_spans, passage_window
+
+RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
+CANDIDATES = 100  # chunks taken from each retriever before fusion
+
+
+class IndexNotPublished(RuntimeError):
+    """No search replica beside this warehouse yet (run the flow or `horizon index rebuild`)."""
+
+
+@dataclass
+class _Generation:
+    number: int
+    con: duckdb.DuckDBPyConnection
+    index: faiss.Index
+    texts: ChunkTexts
+    vids: np.ndarray  # sorted FAISS ids of every chunk ...
+    documents: np.ndarray  # ... the position of its document in `document_ids` ...
+    chunk_index: np.ndarray  # ... and its index within the document
+    document_ids: list[uuid.UUID]
+
+    def text(self, vid: int) -> str:
+        return self.texts[int(np.searchsorted(self.vids, vid))]
+
+    def locate(self, vids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        at = np.searchsorted(self.vids, np.asarray(vids, dtype=np.int64))
+        return self.documents[at], self.chunk_index[at]
+
+
+@dataclass
+class _Candidate:
+    vid: int
+    fused: float = 0.0
+    dense_rank: int | None = None
+    dense_score: float | None = None
+    keyword_rank: int | None = None
+    keyword_score: float | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class Searcher:
+    def __init__(self, db_path: Path) -> None:
+        self.directory = search_dir(Path(db_path))
+        self._lock = threading.Lock()
+        self._current: _Generation | None = None
+        vectors.set_threads(1)  # one query at a time: threads only contend on 2 shared cores
+
+    def _generation(self) -> _Generation:
+        manifest = read_manifest(self.directory)
+        if manifest is None or "texts" not in manifest:
+            raise IndexNotPublished(f"no current search index in {self.directory}; run "
+                                    "`horizon index rebuild`")
+        with self._lock:
+            if self._current is None or self._current.number != manifest["generation"]:
+                con = duckdb.connect(str(self.directory / manifest["replica"]), read_only=True)
+                load_fts(con)
+                index = vectors.read_index(self.directory / manifest["vectors"])
+                if self._current is not None:
+                    self._current.con.close()
+                texts = ChunkTexts(self.directory / manifest["texts"])
+                self._current = _Generation(manifest["generation"], con, index, texts,
+                                            *_chunk_map(con))
+            return self._current
+
+    @property
+    def generation(self) -> int:
+        return self._generation().number
+
+    def search(self, query: str, query_vector: np.ndarray | None,
+               filters: SearchFilters | None = None, limit: int = 20) -> list[SearchResult]:
+        """Documents for the query, best first, each with its best passage and scores."""
+        filters = filters or SearchFilters()
+        gen = self._generation()
+        cur = gen.con.cursor()
+        allowed_sql, allowed_params, allowed = _allowed(cur, filters)
+        candidates: dict[int, _Candidate] = {}
+        if query_vector is not None:
+            hits = vectors.search(gen.index, query_vector, CANDIDATES, allowed)
+            for rank, (vid, score) in enumerate(zip(hits.ids, hits.scores, strict=True), 1):
+                c = candidates.setdefault(int(vid), _Candidate(int(vid)))
+                c.dense_rank, c.dense_score = rank, float(score)
+                c.fused += 1.0 / (RRF_K + rank)
+        if query.strip():
+            vids, scores = keyword_search(cur, query, CANDIDATES, allowed_sql, allowed_params)
+            for rank, (vid, score) in enumerate(zip(vids, scores, strict=True), 1):
+                c = candidates.setdefault(int(vid), _Candidate(int(vid)))
+                c.keyword_rank, c.keyword_score = rank, float(score)
+                c.fused += 1.0 / (RRF_K + rank)
+        _, phrases = split_query(query)
+        if phrases:
+            keep = chunks_with_phrases(cur, list(candidates), phrases)
+            candidates = {vid: c for vid, c in candidates.items() if vid in keep}
+        return _to_results(gen, cur, candidates, query, filters, limit)
+
+    def similar(self, document_id: uuid.UUID, filters: SearchFilters | None = None,
+                limit: int = 10) -> list[SearchResult]:
+        """More like this: documents nearest the mean of this document's chunk vectors."""
+        filters = filters or SearchFilters()
+        gen = self._generation()
+        cur = gen.con.cursor()
+        vids = [r[0] for r in cur.execute("SELECT vid FROM chunks WHERE document_id = ?",
+                                          [document_id]).fetchall()]
+        if not vids:
+            raise KeyError(str(document_id))
+        centre = vectors.reconstruct(gen.index, np.array(vids)).mean(axis=0)
+        centre /= np.linalg.norm(centre) or 1.0
+        _, _, allowed = _allowed(cur, filters)
+        hits = vectors.search(gen.index, centre, CANDIDATES * 2, allowed)
+        candidates: dict[int, _Candidate] = {}
+        for rank, (vid, score) in enumerate(zip(hits.ids, hits.scores, strict=True), 1):
+            candidates[int(vid)] = _Candidate(int(vid), 1.0 / (RRF_K + rank), rank, float(score))
+        results = _to_results(gen, cur, candidates, "", filters, limit + 1,
+                              exclude={document_id})
+        return results[:limit]
+
+    def facets(self, profile: str = "wmca") -> dict[str, list[str]]:
+        return _facets(self._generation().con.cursor(), profile)
+
+    def document(self, document_id: uuid.UUID, profile: str = "wmca") -> DocumentView:
+        gen = self._generation()
+        cur = gen.con.cursor()
+        row = cur.execute(
+            "SELECT id, title, url, source, kind, published_at, summary, organisations,"
+            " opens_at, closes_at FROM documents WHERE id = ?", [document_id]).fetchone()
+        if row is None:
+            raise KeyError(str(document_id))
+        themes = _themes(cur, profile, [document_id]).get(document_id, [])
+        insight = _insights(cur, profile, [document_id]).get(document_id)
+        cluster = 1
+        if insight and insight.cluster_id:
+            cluster = cur.execute("SELECT count(*) FROM document_insights WHERE cluster_id = ?"
+                                  " AND profile = ?", [insight.cluster_id, profile]).fetchone()[0]
+        passages = [Passage(chunk_index=i, text=t) for i, t in cur.execute(
+            "SELECT chunk_index, text FROM chunks WHERE document_id = ? ORDER BY chunk_index"
+            " LIMIT 6", [document_id]).fetchall()]
+        keys = ("id", "title", "url", "source", "kind", "published_at", "summary",
+                "organisations", "opens_at", "closes_at")
+        return DocumentView(**dict(zip(keys, row, strict=True)), themes=themes,
+                            insight=insight, cluster_size=cluster, passages=passages)
+
+
+def _allowed(cur: duckdb.DuckDBPyConnection, filters: SearchFilters
+             ) -> tuple[str | None, list, np.ndarray | None]:
+    if not filters.active:
+        return None, [], None
+    condition, params = filter_condition(filters)
+    sql = ("SELECT c.vid FROM chunks c JOIN documents d ON d.id = c.document_id"
+           f" WHERE {condition}")
+    vids = cur.execute(sql, params).fetchnumpy()["vid"]
+    return sql, params, np.asarray(vids, dtype=np.int64)
+
+
+def _chunk_map(con: duckdb.DuckDBPyConnection
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[uuid.UUID]]:
+    """vid -> (document, chunk index), held in memory: ~20 bytes a chunk."""
+    document_ids = [row[0] for row in con.execute(
+        "SELECT DISTINCT document_id FROM chunks ORDER BY 1").fetchall()]
+    data = con.execute(
+        "WITH d AS (SELECT document_id, row_number() OVER (ORDER BY document_id) - 1 AS pos"
+        " FROM (SELECT DISTINCT document_id FROM chunks))"
+        " SELECT c.vid, d.pos::INTEGER AS pos, c.chunk_index FROM chunks c"
+        " JOIN d USING (document_id) ORDER BY c.vid").fetchnumpy()
+    return (np.asarray(data["vid"], dtype=np.int64), np.asarray(data["pos"], dtype=np.int32),
+            np.asarray(data["chunk_index"], dtype=np.int32), document_ids)
+
+
+def _to_results(gen: _Generation, cur: duckdb.DuckDBPyConnection,
+                candidates: dict[int, _Candidate], query: str, filters: SearchFilters,
+                limit: int, exclude: set[uuid.UUID] | None = None) -> list[SearchResult]:
+    if not candidates:
+        return []
+    positions, indexes = gen.locate(list(candidates))
+    per_doc: dict[uuid.UUID, list[tuple[_Candidate, int]]] = defaultdict(list)
+    for candidate, position, index in zip(candidates.values(), positions, indexes, strict=True):
+        doc_id = gen.document_ids[position]
+        if not (exclude and doc_id in exclude):
+            per_doc[doc_id].append((candidate, int(index)))
+    ranked = sorted(per_doc.items(), key=lambda item: (
+        -max(c.fused for c, _ in item[1]), -len(item[1]), str(item[0])))[:limit]
+    ids = [doc_id for doc_id, _ in ranked]
+    best_of = {doc_id: max(chunks, key=lambda item: (item[0].fused, -item[1]))
+               for doc_id, chunks in ranked}
+    docs = {r[0]: r for r in cur.execute(
+        "SELECT id, title, url, source, kind, published_at FROM documents"
+        f" WHERE id IN ({_uuid_list(ids)})").fetchall()}
+    themes = _themes(cur, filters.profile, ids)
+    insights = _insights(cur, filters.profile, ids)
+    results = []
+    for doc_id, chunks in ranked:
+        best, index = best_of[doc_id]
+        text = gen.text(best.vid)
+        passage, spans = passage_window(text, highlight_spans(text, query))
+        doc = docs[doc_id]
+        insight = insights.get(doc_id)
+        results.append(SearchResult(
+            id=doc_id, title=doc[1], url=doc[2], source=doc[3], kind=doc[4],
+            published_at=doc[5],
+            themes=[t.theme for t in sorted(themes.get(doc_id, []), key=lambda t: -t.score)
+                    if t.above_threshold],
+            signal=insight.signal.value if insight else None,
+            region_score=insight.region_score if insight else None,
+            passage=Passage(chunk_index=index, text=passage, highlights=spans),
+            score=round(best.fused, 6),
+            scores=ScoreDetail(fused=round(best.fused, 6), dense_rank=best.dense_rank,
+                               dense_score=best.dense_score, keyword_rank=best.keyword_rank,
+                               keyword_score=best.keyword_score, matched_chunks=len(chunks)),
+        ))
+    return results
+
+
+def _themes(cur: duckdb.DuckDBPyConnection, profile: str, ids: list[uuid.UUID]
+            ) -> dict[uuid.UUID, list[ThemeScore]]:
+    out: dict[uuid.UUID, list[ThemeScore]] = defaultdict(list)
+    for row in cur.execute(
+        "SELECT document_id, profile, theme, score, above_threshold, evidence, model_version"
+        f" FROM theme_scores WHERE profile = ? AND document_id IN ({_uuid_list(ids)})"
+        " ORDER BY score DESC", [profile]).fetchall():
+        out[row[0]].append(ThemeScore(document_id=row[0], profile=row[1], theme=row[2],
+                                      score=row[3], above_threshold=row[4], evidence=row[5],
+                                      model_version=row[6]))
+    return out
+
+
+def _insights(cur: duckdb.DuckDBPyConnection, profile: str, ids: list[uuid.UUID]
+              ) -> dict[uuid.UUID, DocumentInsight]:
+    fields = ("document_id", "profile", "signal", "signal_score", "signal_reason",
+              "matched_terms", "region_score", "places", "people", "funding", "cluster_id",
+              "model_version")
+    out = {}
+    for row in cur.execute(
+        f"SELECT {', '.join(fields)} FROM document_insights WHERE profile = ?"
+        f" AND document_id IN ({_uuid_list(ids)})", [profile]).fetchall():
+        values = dict(zip(fields, row, strict=True))
+        values["funding"] = json.loads(values["funding"]) if values["funding"] else None
+        out[row[0]] = DocumentInsight.model_validate(values)
+    return out
+
+
+def _uuid_list(ids: list[uuid.UUID]) -> str:
+    """A SQL list of UUID literals (list parameters make DuckDB probe for pandas each call)."""
+    return ", ".join(f"'{uuid.UUID(str(i))}'::UUID" for i in ids) or "NULL"
+
+
+def _facets(cur: duckdb.DuckDBPyConnection, profile: str) -> dict[str, list[str]]:
+    def column(sql: str, params: list | None = None) -> list[str]:
+        return [row[0] for row in cur.execute(sql, params or []).fetchall()]
+
+    return {
+        "sources": column("SELECT DISTINCT source FROM documents ORDER BY 1"),
+        "kinds": column("SELECT DISTINCT kind FROM documents ORDER BY 1"),
+        "themes": column("SELECT DISTINCT theme FROM theme_scores WHERE profile = ? ORDER BY 1",
+                         [profile]),
+    }

@@ -1,0 +1,64 @@
+"""Search filters as a parameterised SQL condition over the replica's documents (alias d)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from warehouse.search.models import SearchFilters
+
+# A document is "region-relevant" when its place score reaches this (document_insights).
+REGION_MIN_SCORE = 0.5
+
+_OPEN_NOW = (
+    "((coalesce(TRY_CAST(json_extract_string({f}, '$.closes_at') AS TIMESTAMPTZ), {c}) > ?)"
+    " AND coalesce(TRY_CAST(json_extract_string({f}, '$.opens_at') AS TIMESTAMPTZ), {o},"
+    " TIMESTAMPTZ '1970-01-01') <= ?)"
+)
+
+
+def _midnight(day) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def filter_condition(filters: SearchFilters) -> tuple[str, list]:
+    """(SQL condition on `d`, parameters); 'TRUE' when no filter is set."""
+    parts: list[str] = []
+    params: list = []
+    if filters.date_from:
+        parts.append("d.published_at >= ?")
+        params.append(_midnight(filters.date_from))
+    if filters.date_to:
+        parts.append("d.published_at < ?")
+        params.append(_midnight(filters.date_to) + timedelta(days=1))
+    if filters.sources:
+        parts.append("list_contains(?, d.source)")
+        params.append(list(filters.sources))
+    if filters.kinds:
+        parts.append("list_contains(?, d.kind)")
+        params.append([k.value for k in filters.kinds])
+    if filters.themes:
+        parts.append("EXISTS (SELECT 1 FROM theme_scores t WHERE t.document_id = d.id"
+                     " AND t.profile = ? AND t.above_threshold AND list_contains(?, t.theme))")
+        params += [filters.profile, list(filters.themes)]
+    insight = []
+    if filters.signal:
+        insight.append("i.signal = ?")
+        params_signal = [filters.signal.value]
+    else:
+        params_signal = []
+    if filters.region_only:
+        insight.append("i.region_score >= ?")
+        params_signal.append(REGION_MIN_SCORE)
+    if insight:
+        parts.append("EXISTS (SELECT 1 FROM document_insights i WHERE i.document_id = d.id"
+                     f" AND i.profile = ? AND {' AND '.join(insight)})")
+        params += [filters.profile, *params_signal]
+    if filters.funding_open:
+        now = filters.now or datetime.now(UTC)
+        on_document = _OPEN_NOW.format(f="d.funding", c="d.closes_at", o="d.opens_at")
+        on_insight = _OPEN_NOW.format(f="i.funding", c="NULL::TIMESTAMPTZ",
+                                      o="NULL::TIMESTAMPTZ")
+        parts.append(f"({on_document} OR EXISTS (SELECT 1 FROM document_insights i"
+                     f" WHERE i.document_id = d.id AND i.profile = ? AND {on_insight}))")
+        params += [now, now, filters.profile, now, now]
+    return (" AND ".join(parts) or "TRUE"), params

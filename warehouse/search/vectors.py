@@ -1,0 +1,143 @@
+"""The FAISS index over chunk vectors: exact below a size threshold, IVF above it.
+
+Vectors are L2-normalised, so inner product is cosine. Every vector carries a 64-bit id (the
+chunk's `vid` in the replica), so the index is updated in place: stale ids removed, new ones added.
+Writes are atomic (temp file, then rename).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+DIMENSION = 384
+# Below this many vectors, exact search (IndexFlatIP); above, IVF. bench/search.py at 100k: raw
+# exact search p50 ~16 ms on 2 busy cores, so ~10x that at 1M, past the 50 ms target. PROVISIONAL:
+# on the bench's derived vectors IVF reached recall@10 0.81 at nprobe 48 (HNSW M=32 ef=128: 0.97);
+# the approximate kind and its parameters are to be settled by the 1M run.
+EXACT_MAX_VECTORS = 200_000
+IVF_NPROBE = 48  # lists visited per query (bench/search.py measures recall@10 against exact)
+THREADS = 2
+# A filtered search over at most this many allowed vectors is exact (brute force over them).
+EXACT_FILTER_MAX = 20_000
+
+
+@dataclass(frozen=True)
+class VectorHits:
+    ids: np.ndarray  # int64, best first; -1 padding removed
+    scores: np.ndarray  # float32 cosine
+
+
+def set_threads(threads: int = THREADS) -> None:
+    faiss.omp_set_num_threads(threads)
+
+
+def index_kind(index: faiss.Index) -> str:
+    inner = faiss.downcast_index(index.index) if isinstance(index, faiss.IndexIDMap) else index
+    return "ivf" if isinstance(inner, faiss.IndexIVF) else (
+        "hnsw" if isinstance(inner, faiss.IndexHNSW) else "exact")
+
+
+def ivf_lists(count: int) -> int:
+    """About 4 * sqrt(n) inverted lists, at least 64."""
+    return max(64, int(4 * math.sqrt(count)))
+
+
+def build_index(ids: np.ndarray, vectors: np.ndarray, *, kind: str | None = None,
+                nlist: int | None = None, seed: int = 7) -> faiss.Index:
+    """A fresh index over the vectors: exact (Flat) or IVF, by size unless `kind` says."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    ids = np.ascontiguousarray(ids, dtype=np.int64)
+    kind = kind or ("exact" if len(ids) <= EXACT_MAX_VECTORS else "ivf")
+    if kind == "exact":
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(DIMENSION))
+    elif kind == "ivf":
+        lists = nlist or ivf_lists(len(ids))
+        quantizer = faiss.IndexFlatIP(DIMENSION)
+        index = faiss.IndexIVFFlat(quantizer, DIMENSION, lists, faiss.METRIC_INNER_PRODUCT)
+        rng = np.random.default_rng(seed)
+        sample = vectors[rng.choice(len(vectors), min(len(vectors), lists * 40), replace=False)]
+        index.train(sample)
+        index.nprobe = IVF_NPROBE
+        index.set_direct_map_type(faiss.DirectMap.Hashtable)
+    else:
+        raise ValueError(f"unknown index kind {kind!r}")
+    if len(ids):
+        index.add_with_ids(vectors, ids)
+    return index
+
+
+def update_index(index: faiss.Index, remove: np.ndarray, add_ids: np.ndarray,
+                 add_vectors: np.ndarray) -> None:
+    """Remove stale ids and add new vectors, in place."""
+    if len(remove):
+        index.remove_ids(np.ascontiguousarray(remove, dtype=np.int64))
+    if len(add_ids):
+        index.add_with_ids(np.ascontiguousarray(add_vectors, dtype=np.float32),
+                           np.ascontiguousarray(add_ids, dtype=np.int64))
+
+
+def index_ids(index: faiss.Index) -> np.ndarray:
+    """Every id the index holds (sorted)."""
+    if isinstance(index, faiss.IndexIDMap):
+        return np.sort(faiss.vector_to_array(index.id_map).astype(np.int64))
+    ivf = faiss.extract_index_ivf(index)
+    invlists = ivf.invlists
+    parts = [faiss.rev_swig_ptr(invlists.get_ids(i), invlists.list_size(i)).copy()
+             for i in range(ivf.nlist) if invlists.list_size(i)]
+    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
+def search(index: faiss.Index, query: np.ndarray, k: int,
+           allowed: np.ndarray | None = None) -> VectorHits:
+    """Top-k ids by cosine; `allowed` restricts the search to those ids."""
+    if index.ntotal == 0 or k <= 0:
+        return VectorHits(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+    query = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
+    params = None
+    if allowed is not None:
+        if not len(allowed):
+            return VectorHits(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+        if len(allowed) <= EXACT_FILTER_MAX:
+            return _exact_subset(index, query[0], np.asarray(allowed, dtype=np.int64), k)
+        selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
+        if index_kind(index) == "ivf":
+            params = faiss.SearchParametersIVF(sel=selector, nprobe=max(IVF_NPROBE,
+                                               faiss.extract_index_ivf(index).nlist // 4))
+        else:
+            params = faiss.SearchParameters(sel=selector)
+    scores, ids = index.search(query, min(k, index.ntotal), params=params)
+    keep = ids[0] >= 0
+    return VectorHits(ids[0][keep], scores[0][keep])
+
+
+def _exact_subset(index: faiss.Index, query: np.ndarray, allowed: np.ndarray,
+                  k: int) -> VectorHits:
+    scores = reconstruct(index, allowed) @ query
+    order = np.argsort(-scores, kind="stable")[:k]
+    return VectorHits(allowed[order], scores[order].astype(np.float32))
+
+
+def reconstruct(index: faiss.Index, ids: np.ndarray) -> np.ndarray:
+    if not len(ids):
+        return np.zeros((0, DIMENSION), dtype=np.float32)
+    return index.reconstruct_batch(np.ascontiguousarray(ids, dtype=np.int64))
+
+
+def write_index(index: faiss.Index, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    faiss.write_index(index, str(tmp))
+    os.replace(tmp, path)
+
+
+def read_index(path: Path) -> faiss.Index:
+    index = faiss.read_index(str(path))
+    if index_kind(index) == "ivf":
+        ivf = faiss.extract_index_ivf(index)
+        ivf.nprobe = IVF_NPROBE
+    return index

@@ -1,0 +1,172 @@
+"""FastAPI app: GET /api/search, /api/documents/{id}, /api/similar/{id}, CSV export, the page.
+
+The app reads only the published search replica (never the warehouse itself), so it runs
+alongside the daily flow. The query encoder is loaded once, on the first query, unless injected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+import uuid
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import FastAPI, HTTPException, Query
+from fastapi.responses import FileResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+
+from nlp.config import load_nlp_config
+from nlp.encoder import TextEncoder, load_encoder
+from warehouse.records import DocumentKind, Signal
+from warehouse.search.engine import IndexNotPublished, Searcher
+from warehouse.search.models import DocumentView, SearchFilters, SearchResult
+from warehouse.settings import get_settings
+
+STATIC = Path(__file__).parent / "static"
+CSV_COLUMNS = ("rank", "title", "url", "source", "kind", "published", "themes", "signal",
+               "score", "passage")
+
+
+Q = Annotated[str, Query(max_length=500, description='Words, names, "quoted phrases".')]
+Multi = Annotated[list[str] | None, Query()]
+Kinds = Annotated[list[DocumentKind] | None, Query()]
+
+
+class SearchResponse(BaseModel):
+    query: str
+    generation: int
+    took_ms: float
+    results: list[SearchResult]
+
+
+class Facets(BaseModel):
+    profile: str
+    sources: list[str]
+    kinds: list[str]
+    themes: list[str]
+    signals: list[str]
+
+
+class _Encoder:
+    def __init__(self, encoder: TextEncoder | None, config_dir: Path) -> None:
+        self._given = encoder
+        self._config_dir = config_dir
+
+    @cached_property
+    def model(self) -> TextEncoder:
+        return self._given or load_encoder(load_nlp_config(self._config_dir))
+
+
+def create_app(db_path: Path, encoder: TextEncoder | None = None,
+               profile: str | None = None) -> FastAPI:
+    settings = get_settings()
+    searcher = Searcher(db_path)
+    model = _Encoder(encoder, settings.config_dir)
+    default_profile = profile or settings.profile
+    app = FastAPI(title="Horizon search", version="1",
+                  description="Hybrid (meaning + keyword) search of the Horizon warehouse.")
+
+    def filters(profile: str | None, date_from: date | None, date_to: date | None,
+                theme: list[str] | None, source: list[str] | None,
+                kind: list[DocumentKind] | None, signal: Signal | None, region_only: bool,
+                funding_open: bool) -> SearchFilters:
+        return SearchFilters(profile=profile or default_profile, date_from=date_from,
+                             date_to=date_to, themes=theme or [], sources=source or [],
+                             kinds=kind or [], signal=signal, region_only=region_only,
+                             funding_open=funding_open)
+
+    def run_search(q: str, f: SearchFilters, limit: int) -> SearchResponse:
+        started = time.perf_counter()
+        try:
+            vector = model.model.encode([q])[0] if q.strip() else None
+            results = searcher.search(q, vector, f, limit)
+            generation = searcher.generation
+        except IndexNotPublished as error:
+            raise HTTPException(503, str(error)) from error
+        return SearchResponse(query=q, generation=generation, results=results,
+                              took_ms=round((time.perf_counter() - started) * 1000, 1))
+
+    @app.get("/api/search", response_model=SearchResponse)
+    def api_search(q: Q = "", profile: str | None = None, date_from: date | None = None,
+                   date_to: date | None = None, theme: Multi = None, source: Multi = None,
+                   kind: Kinds = None,
+                   signal: Signal | None = None, region_only: bool = False,
+                   funding_open: bool = False,
+                   limit: Annotated[int, Query(ge=1, le=200)] = 20) -> SearchResponse:
+        """Documents best matching the query, each with its best passage and scores."""
+        return run_search(q, filters(profile, date_from, date_to, theme, source, kind, signal,
+                                     region_only, funding_open), limit)
+
+    @app.get("/api/search.csv", response_class=Response)
+    def api_search_csv(q: Q = "", profile: str | None = None, date_from: date | None = None,
+                       date_to: date | None = None, theme: Multi = None, source: Multi = None,
+                       kind: Kinds = None,
+                       signal: Signal | None = None, region_only: bool = False,
+                       funding_open: bool = False,
+                       limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Response:
+        """The same search as CSV, for a spreadsheet."""
+        found = run_search(q, filters(profile, date_from, date_to, theme, source, kind, signal,
+                                      region_only, funding_open), limit)
+        return Response(render_csv(found.results), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition":
+                                 'attachment; filename="horizon-search.csv"'})
+
+    @app.get("/api/documents/{document_id}", response_model=DocumentView)
+    def api_document(document_id: uuid.UUID, profile: str | None = None) -> DocumentView:
+        """One document with its enrichment: themes, signal and reasons, funding, cluster."""
+        try:
+            return searcher.document(document_id, profile or default_profile)
+        except KeyError as error:
+            raise HTTPException(404, f"no document {document_id}") from error
+        except IndexNotPublished as error:
+            raise HTTPException(503, str(error)) from error
+
+    @app.get("/api/similar/{document_id}", response_model=SearchResponse)
+    def api_similar(document_id: uuid.UUID, profile: str | None = None,
+                    limit: Annotated[int, Query(ge=1, le=100)] = 10) -> SearchResponse:
+        """More like this: the documents nearest in meaning."""
+        started = time.perf_counter()
+        try:
+            results = searcher.similar(document_id, SearchFilters(
+                profile=profile or default_profile), limit)
+        except KeyError as error:
+            raise HTTPException(404, f"no document {document_id}") from error
+        return SearchResponse(query=f"like:{document_id}", generation=searcher.generation,
+                              results=results,
+                              took_ms=round((time.perf_counter() - started) * 1000, 1))
+
+    @app.get("/api/facets", response_model=Facets)
+    def api_facets(profile: str | None = None) -> Facets:
+        """Values the filters can take in this index."""
+        values = searcher.facets(profile or default_profile)
+        return Facets(profile=profile or default_profile, signals=[s.value for s in Signal],
+                      **values)
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def _cell(value: str) -> str:
+    """Neutralise spreadsheet formulas in scraped text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def render_csv(results: list[SearchResult]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for rank, r in enumerate(results, 1):
+        writer.writerow([rank, _cell(r.title), r.url, r.source, r.kind,
+                         r.published_at.date().isoformat() if r.published_at else "",
+                         "; ".join(r.themes), r.signal or "", f"{r.score:.5f}",
+                         _cell(r.passage.text)])
+    return out.getvalue()
