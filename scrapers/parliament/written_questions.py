@@ -52,6 +52,8 @@ def parse(fetch: Fetch, body: bytes, ctx: Context) -> Parsed:
     data = load_json_object(body, "written questions")
     if fetch.step == "detail":
         value = data.get("value", data)
+        if not isinstance(value, dict):
+            raise ParseError("written question detail: 'value' is not an object")
         return Parsed(documents=[parse_question(value, source=ctx.source,
                                                 fetched_at=ctx.fetched_at)])
     results = as_list(data.get("results"), "written questions: results")
