@@ -12,6 +12,19 @@ from scrapers.plan import Context, Fetch, Parsed
 from warehouse.records import Document
 
 FIXTURES = Path(__file__).parent / "fixtures"
+DEMO = Path(__file__).resolve().parents[2] / "demo" / "snapshot"
+# Constructed pages of the sources without a real recorded payload: the demo snapshot's own files,
+# so the parser tests and the demo replay read the same bytes (see fixtures/README.md).
+CONSTRUCTED = {
+    "govuk_atom": FIXTURES / "govuk_atom",
+    "hansard_api": DEMO / "parliament/mirror/hansard-api.parliament.uk",
+    "find_a_grant": DEMO / "funding/mirror/www.find-government-grants.service.gov.uk",
+    "ukri": DEMO / "funding/mirror/www.ukri.org/opportunity",
+    "innovate_uk": DEMO / "funding/mirror/apply-for-innovation-funding.service.gov.uk/competition",
+    "find_a_tender": DEMO / "funding/mirror/www.find-tender.service.gov.uk/api/1.0",
+    "news_feed": DEMO / "regional/mirror",
+    "news_listing": DEMO / "regional/mirror",
+}
 FETCHED_AT = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
 

@@ -5,24 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sources_support import FIXTURES, assert_record_invariants, context, parse_file
+from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
 
 from scrapers.funding import find_a_grant
 from warehouse.records import ApplicantType, DocumentKind
 
 BASE = "https://www.find-government-grants.service.gov.uk"
-FOLDER = FIXTURES / "find_a_grant"
+FOLDER = CONSTRUCTED["find_a_grant"]
 CTX = context("find_a_grant", BASE)
-ADVERTS = sorted(FOLDER.glob("advert_*.html"))
+ADVERTS = sorted((FOLDER / "grants").glob("*.html"))
 
 
 def _advert(path: Path):
-    label = path.stem.removeprefix("advert_")
+    label = path.stem
     return parse_file(find_a_grant, path, CTX, step="advert", canonical=f"{BASE}/grants/{label}")
 
 
 def test_find_a_grant_listing_follows_each_advert() -> None:
-    parsed = parse_file(find_a_grant, FOLDER / "listing.html", CTX, step="listing",
+    parsed = parse_file(find_a_grant, FOLDER / "grants.html", CTX, step="listing",
                         url=f"{BASE}/grants")
     assert [f.canonical for f in parsed.follow] == [
         f"{BASE}/grants/community-energy-fund-2026",

@@ -4,13 +4,13 @@ in the OCDS 1.1 format. The parser is the one the real Contracts Finder samples 
 from __future__ import annotations
 
 import pytest
-from sources_support import FIXTURES, assert_record_invariants, context, parse_file
+from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
 
 from scrapers.funding import find_a_tender
 from warehouse.records import DocumentKind
 
 BASE = "https://www.find-tender.service.gov.uk"
-PACKAGE = FIXTURES / "find_a_tender" / "release_package.json"
+PACKAGE = CONSTRUCTED["find_a_tender"] / "ocdsReleasePackages.json"
 CTX = context("find_a_tender", BASE)
 
 

@@ -6,19 +6,20 @@ import json
 from pathlib import Path
 
 import pytest
-from sources_support import FIXTURES, assert_record_invariants, context, parse_file
+from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
 
 from scrapers.errors import ParseError
 from scrapers.parliament import hansard_api
 from warehouse.records import DocumentKind
 
 BASE = "https://hansard-api.parliament.uk"
-FOLDER = FIXTURES / "hansard_api"
+FOLDER = CONSTRUCTED["hansard_api"]
+DEBATE = FOLDER / "debates/debate/A1B2C3D4-0000-4000-8000-000000000001.json"
 CTX = context("hansard_debates", BASE)
 
 
 def test_hansard_api_search_follows_each_debate_section() -> None:
-    parsed = parse_file(hansard_api, FOLDER / "search_debates.json", CTX, step="search")
+    parsed = parse_file(hansard_api, FOLDER / "search" / "debates.json", CTX, step="search")
     assert parsed.listed == 1 and parsed.errors == []
     assert [f.url for f in parsed.follow] == [
         f"{BASE}/debates/debate/A1B2C3D4-0000-4000-8000-000000000001.json"]
@@ -26,7 +27,8 @@ def test_hansard_api_search_follows_each_debate_section() -> None:
                                           "debates/A1B2C3D4-0000-4000-8000-000000000001/details")
 
 
-@pytest.mark.parametrize("path", sorted(FOLDER.glob("debate*.json")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(DEBATE.parent.glob("*.json")),
+                         ids=lambda p: p.name)
 def test_hansard_api_debate_fixtures_parse_with_invariants(path: Path) -> None:
     parsed = parse_file(hansard_api, path, CTX, step="debate")
     assert_record_invariants(parsed.documents,
@@ -34,7 +36,7 @@ def test_hansard_api_debate_fixtures_parse_with_invariants(path: Path) -> None:
 
 
 def test_hansard_api_debate_record_fields() -> None:
-    document = parse_file(hansard_api, FOLDER / "debate.json", CTX, step="debate").documents[0]
+    document = parse_file(hansard_api, DEBATE, CTX, step="debate").documents[0]
     assert document.kind is DocumentKind.DEBATE
     assert document.title == "Midlands Rail Hub"
     assert document.people == ["Demo Member for Coventry South", "The Minister of State for Rail"]

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from sources_support import FIXTURES, assert_record_invariants, context, parse_file
+from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
 
 from scrapers.funding import innovate_uk
 from warehouse.records import ApplicantType, DocumentKind
 
 BASE = "https://apply-for-innovation-funding.service.gov.uk"
-FOLDER = FIXTURES / "innovate_uk"
+FOLDER = CONSTRUCTED["innovate_uk"]
 CTX = context("innovate_uk_competitions", BASE)
 
 
 def _page():
-    return parse_file(innovate_uk, FOLDER / "page_2201.html", CTX, step="page",
+    return parse_file(innovate_uk, FOLDER / "2201" / "overview.html", CTX, step="page",
                       canonical=f"{BASE}/competition/2201/overview")
 
 

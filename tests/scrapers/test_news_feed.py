@@ -6,19 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sources_support import FIXTURES, assert_record_invariants, context, parse_file
+from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
 
 from scrapers.errors import ParseError
 from scrapers.regional import news_feed
 from warehouse.records import DocumentKind
 
-FOLDER = FIXTURES / "news_feed"
+FOLDER = CONSTRUCTED["news_feed"]
+CPCA_FEED = FOLDER / "cambridgeshirepeterborough-ca.gov.uk/news/feed/index.xml"
 CTX = context("cpca_news", "https://cambridgeshirepeterborough-ca.gov.uk",
               {"feeds": ["news/feed/"],
                "publisher": "Cambridgeshire and Peterborough Combined Authority"})
 
 
-@pytest.mark.parametrize("path", sorted(FOLDER.glob("*.xml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", sorted(FOLDER.glob("*/news/feed/index.xml")),
+                         ids=lambda p: p.parents[2].name)
 def test_news_feed_fixtures_parse_with_invariants(path: Path) -> None:
     parsed = parse_file(news_feed, path, CTX)
     assert parsed.errors == [] and parsed.listed == len(parsed.documents)
@@ -26,7 +28,7 @@ def test_news_feed_fixtures_parse_with_invariants(path: Path) -> None:
 
 
 def test_news_feed_cpca_entry_fields() -> None:
-    document = parse_file(news_feed, FOLDER / "cpca_wordpress_rss.xml", CTX).documents[0]
+    document = parse_file(news_feed, CPCA_FEED, CTX).documents[0]
     assert document.kind is DocumentKind.REGIONAL_NEWS
     assert document.title == "Combined Authority Board agrees bus network review"
     assert document.url == ("https://cambridgeshirepeterborough-ca.gov.uk/news/"

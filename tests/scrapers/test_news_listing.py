@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sources_support import FIXTURES, assert_record_invariants, context, parse_file
+from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
 
 from scrapers.errors import ParseError
 from scrapers.regional import news_listing
@@ -11,7 +11,10 @@ from warehouse.records import DocumentKind
 from warehouse.settings import Settings
 from warehouse.sources import load_sources
 
-FOLDER = FIXTURES / "news_listing"
+FOLDER = CONSTRUCTED["news_listing"]
+WMCA_LISTING = FOLDER / "www.wmca.org.uk/news/index.html"
+WMCA_ARTICLE = FOLDER / "www.wmca.org.uk/news/bus-franchising-contracts-awarded/index.html"
+BIRMINGHAM_LISTING = FOLDER / "www.birmingham.gov.uk/news/index.html"
 SOURCES = load_sources(Settings().config_dir)
 
 
@@ -21,7 +24,7 @@ def ctx_of(name: str):
 
 
 def test_news_listing_wmca_follows_articles_with_listing_dates() -> None:
-    parsed = parse_file(news_listing, FOLDER / "wmca_listing.html", ctx_of("wmca_news"),
+    parsed = parse_file(news_listing, WMCA_LISTING, ctx_of("wmca_news"),
                         step="listing")
     assert parsed.listed == 2
     first = parsed.follow[0]
@@ -32,9 +35,9 @@ def test_news_listing_wmca_follows_articles_with_listing_dates() -> None:
 
 def test_news_listing_wmca_article_record_fields() -> None:
     ctx = ctx_of("wmca_news")
-    listing = parse_file(news_listing, FOLDER / "wmca_listing.html", ctx, step="listing")
+    listing = parse_file(news_listing, WMCA_LISTING, ctx, step="listing")
     follow = listing.follow[0]
-    parse = lambda: parse_file(news_listing, FOLDER / "wmca_article.html", ctx,  # noqa: E731
+    parse = lambda: parse_file(news_listing, WMCA_ARTICLE, ctx,  # noqa: E731
                                step="article", canonical=follow.canonical, data=follow.data)
     document = parse().documents[0]
     assert_record_invariants([document], parse().documents)
@@ -47,7 +50,7 @@ def test_news_listing_wmca_article_record_fields() -> None:
 def test_news_listing_birmingham_listing_gives_records_directly() -> None:
     ctx = ctx_of("coventry_city_council_news")  # no `article`: the listing is the record
     ctx = context("birmingham", "https://www.birmingham.gov.uk", ctx.params)
-    parsed = parse_file(news_listing, FOLDER / "birmingham_listing.html", ctx, step="listing")
+    parsed = parse_file(news_listing, BIRMINGHAM_LISTING, ctx, step="listing")
     document = parsed.documents[0]
     assert document.url == ("https://www.birmingham.gov.uk/news/article/2201/"
                             "new_homes_approved_for_east_birmingham")
@@ -58,7 +61,7 @@ def test_news_listing_birmingham_listing_gives_records_directly() -> None:
 def test_news_listing_nothing_matched_is_a_parse_error() -> None:
     ctx = context("x", "https://example.org", {"item": "//section[@class='nope']"})
     with pytest.raises(ParseError, match="no stories"):
-        parse_file(news_listing, FOLDER / "wmca_listing.html", ctx, step="listing")
+        parse_file(news_listing, WMCA_LISTING, ctx, step="listing")
 
 
 @pytest.mark.live

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sources_support import FIXTURES, context
+from sources_support import CONSTRUCTED, FIXTURES, context
 
 from scrapers.govuk.search import search_url
 from scrapers.plan import replayed
@@ -43,7 +43,7 @@ def test_sources_every_configured_source_has_spider_fixture_and_test(
     if spider in SAMPLE_FIXTURES:
         assert any((samples_dir / SAMPLE_FIXTURES[spider]).iterdir())
     else:
-        assert any((FIXTURES / spider).iterdir()), f"no fixture folder for {spider}"
+        assert any(CONSTRUCTED[spider].iterdir()), f"no constructed fixtures for {spider}"
 
 
 def test_sources_every_spider_is_configured_and_has_the_module_contract() -> None:
@@ -56,8 +56,8 @@ def test_sources_every_spider_is_configured_and_has_the_module_contract() -> Non
 def test_sources_constructed_fixture_folders_are_marked_constructed() -> None:
     readme = (FIXTURES / "README.md").read_text(encoding="utf-8")
     assert "CONSTRUCTED" in readme
-    for folder in (p for p in FIXTURES.iterdir() if p.is_dir()):
-        assert f"`{folder.name}/`" in readme
+    for spider in CONSTRUCTED:
+        assert f"| `{spider}` |" in readme
 
 
 @pytest.mark.parametrize("profile", available_profiles(Settings().config_dir))

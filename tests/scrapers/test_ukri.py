@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import pytest
-from sources_support import FIXTURES, assert_record_invariants, context, parse_file
+from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
 
 from scrapers.funding import ukri
 from warehouse.records import ApplicantType, DocumentKind
 
-FOLDER = FIXTURES / "ukri"
+FOLDER = CONSTRUCTED["ukri"]
 CTX = context("ukri_opportunities", "https://www.ukri.org")
 PAGE = "https://www.ukri.org/opportunity/net-zero-places-research-hubs"
 
 
 def _page():
-    return parse_file(ukri, FOLDER / "page_net-zero-places-research-hubs.html", CTX, step="page",
+    return parse_file(ukri, FOLDER / "net-zero-places-research-hubs/index.html", CTX, step="page",
                       canonical=PAGE)
 
 
 def test_ukri_feed_follows_each_opportunity() -> None:
-    parsed = parse_file(ukri, FOLDER / "feed.xml", CTX, step="feed")
+    parsed = parse_file(ukri, FOLDER / "feed" / "index.xml", CTX, step="feed")
     assert [f.canonical for f in parsed.follow] == [PAGE + "/"]
     assert parsed.follow[0].changed_at is not None
 
