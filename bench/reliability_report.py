@@ -11,8 +11,16 @@ Scenarios (the same as tests/hardening, measured here rather than asserted):
   duplicates = stored rows minus distinct URLs.
 - a process SIGKILLed inside a warehouse write, then the batch saved again (lost, duplicates).
 - the parser fuzz of bench/fuzz_parsers.py (--cases per parser, structured bodies): crashes.
+- Retry-After (tests/hardening/test_retry_after.py's crawl): 429 with `Retry-After: 2`, 503
+  with an HTTP-date 3 s ahead, and 429 asking for an hour (over the cap): the delay the fault
+  server measured between the two requests, or that it was asked only once and reported.
+- hostile alert: every check of tests/delivery/test_hostile_alerts.py (email HTML and text,
+  Slack, Teams, .ics) on a funding item full of markup, links, mentions and a 10,000-char word.
 - --with-processes: tests/hardening/test_crash_recovery.py (two runs at once, SIGKILL during
-  collection and enrichment, then a finishing run; ~2 minutes), reported passed or failed.
+  collection and enrichment, then a finishing run; ~2 minutes), reported passed or failed;
+  SIGKILL while the digest and while an alert is being sent (the SMTP server holds its reply),
+  then a second run: lost = recipients never sent, duplicates = messages received twice; and
+  tests/hardening/test_secrets.py (planted secrets searched in every output; ~4 minutes).
 """
 
 from __future__ import annotations
@@ -24,10 +32,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "hardening")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "hardening"),
+               str(ROOT / "tests" / "delivery")]
 
 from warehouse.settings import apply_offline_environment  # noqa: E402
 
@@ -37,6 +48,8 @@ from faultserver import fault_server  # noqa: E402
 from fuzz_parsers import fuzz  # noqa: E402
 from parser_cases import PARSERS, bodies, seeds  # noqa: E402
 from test_crash_recovery import KILLED_WRITE  # noqa: E402
+from test_delivery_crash import RECIPIENTS, kill_during_send  # noqa: E402
+from test_retry_after import crawl_busy_host  # noqa: E402
 from test_source_faults import FAULTY, TOLERATED, sources_for  # noqa: E402
 from world import HEALTHY, HEALTHY_NEW, collect_with, small_snapshot  # noqa: E402
 
@@ -113,16 +126,76 @@ def parser_fuzz(cases: int) -> list[tuple[str, bool, int, int]]:
              not crashed, 0, 0)]
 
 
+def retry_after(base: Path) -> list[tuple[str, bool, int, int]]:
+    def in_three_seconds() -> str:
+        return format_datetime(datetime.now(UTC) + timedelta(seconds=3), usegmt=True)
+
+    lines = []
+    for number, (fault, header, low, high) in enumerate([
+            ("http_429_then_ok", "2", 2.0, 10.0), ("http_503_then_ok", in_three_seconds, 2.0, 10.0),
+            ("http_429_then_ok", "3600", None, None)]):
+        report, times, stored = crawl_busy_host(base / f"retry{number}", fault, header)
+        label = header if isinstance(header, str) else "HTTP-date +3 s"
+        status = fault.split("_")[1]
+        if low is None:  # over the cap: asked once, reported failing with the reason
+            ok = len(times) == 1 and report.health == "failing" and "Retry-After" in " ".join(
+                report.errors)
+            lines.append((f"Retry-After {label} on {status} (over the cap): asked {len(times)}x,"
+                          f" reported {report.health}", ok, 0, 0))
+            continue
+        waited = times[1] - times[0] if len(times) > 1 else 0.0
+        count = stored.get("busy", 0)
+        lines.append((f"Retry-After {label} on {status}: waited {waited:.1f} s, then stored",
+                      low <= waited < high and count == 2, max(2 - count, 0), 0))
+    return lines
+
+
+def hostile_alert() -> tuple[str, bool, int, int]:
+    import test_hostile_alerts as checks
+
+    failed, total = [], 0
+    for name in sorted(dir(checks)):
+        function = getattr(checks, name)
+        if not name.startswith("test_"):
+            continue
+        for args in ([("adaptive_card",), ("message_card",)] if "teams" in name else [()]):
+            total += 1
+            try:
+                function(*args)
+            except AssertionError:
+                failed.append(name.removeprefix("test_hostile_alert_"))
+    return (f"hostile alert: {total} checks of email, Slack, Teams, .ics"
+            f"{' (failing: ' + ', '.join(failed) + ')' if failed else ''}", not failed, 0, 0)
+
+
+def delivery_kills(base: Path) -> list[tuple[str, bool, int, int]]:
+    day = datetime.now(UTC).date().isoformat()
+    lines = []
+    for what, command, expected in [("digest", ["digest", "--date", day, "--send"], 2),
+                                    ("alert", ["alerts", "--send"], 1)]:
+        result = kill_during_send(base / f"kill-{what}", command)
+        per_recipient = result["per_recipient"]
+        lost = sum(1 for r in RECIPIENTS if per_recipient.get(r, 0) == 0)
+        messages = len(result["message_ids"])
+        duplicates = sum(max(n - 1, 0) for n in per_recipient.values())
+        ok = result["held"] and result["killed"] and result["after_kill"] == 0 and \
+            result["code"] == 0 and messages == expected and lost == 0 and duplicates == 0
+        lines.append((f"SIGKILL while sending the {what} (server holding DATA), next run",
+                      ok, lost, duplicates))
+    return lines
+
+
 def process_scenarios() -> list[tuple[str, bool, int, int]]:
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "tests/hardening/test_crash_recovery.py", "-rA"],
-        cwd=ROOT, capture_output=True, text=True, timeout=900)
+         "tests/hardening/test_crash_recovery.py", "tests/hardening/test_secrets.py", "-rA"],
+        cwd=ROOT, capture_output=True, text=True, timeout=1500)
     lines = []
     for line in result.stdout.splitlines():
-        if line.startswith(("PASSED ", "FAILED ", "ERROR ")):
+        # only pytest's summary lines, not captured log lines that start with "ERROR"
+        if line.startswith(("PASSED tests/", "FAILED tests/", "ERROR tests/")):
             status, _, test = line.partition(" ")
-            lines.append((f"process: {test.split('::')[-1].split(' ')[0]}", status == "PASSED",
+            lines.append((f"process: {test.split('::')[-1].split(' - ')[0]}", status == "PASSED",
                           0, 0))
     return lines or [("process scenarios (pytest did not run)", False, 0, 0)]
 
@@ -138,6 +211,10 @@ def main() -> None:
         base = Path(folder)
         lines = source_faults(base)
         lines.append(killed_write(base))
+        lines += retry_after(base)
+        lines.append(hostile_alert())
+        if options.with_processes:
+            lines += delivery_kills(base)
     lines += parser_fuzz(options.cases)
     if options.with_processes:
         lines += process_scenarios()

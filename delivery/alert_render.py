@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -9,22 +10,30 @@ from typing import Any
 from delivery.alerts import FundingAlert
 from delivery.email import Attachment, build_message, stable_message_id
 from delivery.render import plain, render_template, safe_url, when
+from delivery.text import clip
 
 ICS_LINE_OCTETS = 75
+TITLE_CHARS = 200  # a title in a subject or a chat message (Slack refuses a block over 3,000)
+ZWSP = "\u200b"  # breaks markup without changing what a reader sees
+_MENTIONS = re.compile(r"@(?=(channel|here|everyone|all|team)\b)", re.IGNORECASE)
+_URI_UNSAFE = re.compile(r"[\x00-\x20\x7f\"<>\\^`{|}]")
 
 
 def alert_subject(alert: FundingAlert) -> str:
     closes = f", closes {when(alert.closes_at)}" if alert.closes_at else ""
+    title = clip(alert.title, TITLE_CHARS)
     if alert.kind == "updated":
-        return f"Funding updated: {alert.title}" + (f" ({'; '.join(alert.changes)})"
-                                                    if alert.changes else "")
+        return f"Funding updated: {title}" + (f" ({'; '.join(alert.changes)})"
+                                              if alert.changes else "")
     if alert.kind == "reminder":
-        return f"Reminder: {alert.title} closes in {alert.offset_days} days{closes}"
-    return f"Funding: {alert.title}, {alert.amount}{closes}"
+        return f"Reminder: {title} closes in {alert.offset_days} days{closes}"
+    return f"Funding: {title}, {clip(alert.amount, TITLE_CHARS)}{closes}"
 
 
 def render_alert_text(alert: FundingAlert) -> str:
-    return render_template("alert.txt.j2", alert=alert, subject=alert_subject(alert))
+    """The plain-text part; a scraped bare CR becomes a line end like any other."""
+    text = render_template("alert.txt.j2", alert=alert, subject=alert_subject(alert))
+    return re.sub(r"\r\n?", "\n", text)
 
 
 def render_alert_html(alert: FundingAlert) -> str:
@@ -32,8 +41,15 @@ def render_alert_html(alert: FundingAlert) -> str:
 
 
 def _ics_escape(text: str) -> str:
+    """RFC 5545 TEXT: backslash, semicolon and comma escaped; every line break (CRLF, CR,
+    LF) becomes a literal \\n, so no text can start a property of its own."""
     text = plain(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return text.replace("\r\n", "\\n").replace("\n", "\\n")
+    return re.sub(r"\r\n|\r|\n", r"\\n", text)
+
+
+def _ics_uri(url: str) -> str:
+    """An http(s) URI with no character that could end the line or the value."""
+    return _URI_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", safe_url(url))
 
 
 def _fold(line: str) -> str:
@@ -66,7 +82,7 @@ def render_alert_ics(alert: FundingAlert, *, now: datetime) -> str | None:
         f"DTEND:{_ics_time(alert.closes_at)}",
         f"SUMMARY:{_ics_escape('Deadline: ' + alert.title)}",
         f"DESCRIPTION:{_ics_escape(f'{alert.funder} · {alert.amount} · {alert.url}')}",
-        f"URL:{safe_url(alert.url)}",
+        f"URL:{_ics_uri(alert.url)}",
         "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-P1D",
         f"DESCRIPTION:{_ics_escape('Closes tomorrow: ' + alert.title)}", "END:VALARM",
         "END:VEVENT", "END:VCALENDAR",
@@ -97,14 +113,26 @@ def _facts(alert: FundingAlert) -> list[tuple[str, str]]:
 
 
 def _slack_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Slack mrkdwn: &, <, > escaped (so no <url|link>, <!channel> or <@user> can be formed),
+    and @channel / @here / @everyone broken so they never notify anyone."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MENTIONS.sub("@" + ZWSP, text)
+
+
+def _teams_escape(text: str) -> str:
+    """Teams markdown: no [text](url) link, no <at> mention or tag, no @channel; each broken
+    by an invisible zero-width space, so the text reads the same."""
+    text = text.replace("](", "]" + ZWSP + "(").replace("<", "<" + ZWSP)
+    return _MENTIONS.sub("@" + ZWSP, text)
 
 
 def slack_payload(alert: FundingAlert) -> dict[str, Any]:
     """Slack incoming-webhook JSON: a text fallback and Block Kit sections."""
     subject = _slack_escape(plain(alert_subject(alert)))
-    link = f"<{safe_url(alert.url)}|{_slack_escape(plain(alert.title))}>"
-    fields = "\n".join(f"*{name}:* {_slack_escape(value)}" for name, value in _facts(alert))
+    url = _ics_uri(alert.url).replace("|", "%7C")
+    link = f"<{url}|{_slack_escape(clip(plain(alert.title), TITLE_CHARS))}>"
+    fields = "\n".join(f"*{name}:* {_slack_escape(clip(value, 600))}"
+                       for name, value in _facts(alert))
     return {
         "text": subject,
         "blocks": [
@@ -116,13 +144,13 @@ def slack_payload(alert: FundingAlert) -> dict[str, Any]:
 
 def teams_payload(alert: FundingAlert, fmt: str = "adaptive_card") -> dict[str, Any]:
     """Teams incoming-webhook JSON: an Adaptive Card (Workflows) or a legacy MessageCard."""
-    subject, url = plain(alert_subject(alert)), safe_url(alert.url)
-    facts = _facts(alert)
+    subject, url = _teams_escape(plain(alert_subject(alert))), _ics_uri(alert.url)
+    facts = [(name, _teams_escape(clip(value, 600))) for name, value in _facts(alert)]
     if fmt == "message_card":
         return {
             "@type": "MessageCard", "@context": "https://schema.org/extensions",
             "summary": subject[:200], "themeColor": "00703C", "title": subject,
-            "sections": [{"activityTitle": plain(alert.title),
+            "sections": [{"activityTitle": _teams_escape(clip(plain(alert.title), TITLE_CHARS)),
                           "facts": [{"name": n, "value": v} for n, v in facts]}],
             "potentialAction": [{"@type": "OpenUri", "name": "Open the call",
                                  "targets": [{"os": "default", "uri": url}]}],

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import smtplib
 import ssl
+from collections.abc import Callable
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -15,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 
 from delivery.digest import Digest
 from delivery.render import render_digest_html, render_digest_text, write_atomic
+from delivery.secrets import SendError, redact
 from warehouse.settings import Settings
 
 
@@ -108,18 +111,60 @@ def _tls_context(config: SmtpConfig) -> ssl.SSLContext:
     return context
 
 
-def send_email(message: EmailMessage, config: SmtpConfig, recipients: list[str]) -> None:
+class _CommitPointMixin:
+    """Calls `on_handover` after the server's 354 go-ahead, just before the message data and
+    its final "." go out: until then the server cannot have accepted the message, after it
+    the outcome is uncertain until its reply is read and recorded."""
+
+    on_handover: Callable[[], None] | None = None
+
+    def data(self, msg: bytes) -> tuple[int, bytes]:  # smtplib.SMTP.data, split in two
+        self.putcmd("data")
+        code, reply = self.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        if self.on_handover is not None:
+            self.on_handover()
+        data = re.sub(rb"(?m)^\.", b"..", msg)
+        if data[-2:] != b"\r\n":
+            data += b"\r\n"
+        self.send(data + b".\r\n")
+        code, reply = self.getreply()
+        return code, reply
+
+
+class _Smtp(_CommitPointMixin, smtplib.SMTP):
+    pass
+
+
+class _SmtpSsl(_CommitPointMixin, smtplib.SMTP_SSL):
+    pass
+
+
+def send_email(message: EmailMessage, config: SmtpConfig, recipients: list[str], *,
+               on_handover: Callable[[], None] | None = None) -> None:
     """Deliver one message to `recipients` (the envelope, whatever the To header says).
 
-    Raises smtplib.SMTPException or OSError when the server refuses or the connection drops;
-    a refused recipient among several is an error too, naming who was refused.
+    `on_handover` is called once the server is ready for the data, just before it is sent
+    (the caller records "sending" there). Raises SendError, its message free of the password,
+    when the server refuses or the connection drops; a refused recipient among several is an
+    error too, naming who was refused.
     """
+    try:
+        _send(message, config, recipients, on_handover)
+    except (smtplib.SMTPException, OSError) as error:
+        secrets = [config.password.get_secret_value()] if config.password else []
+        raise SendError(redact(f"{type(error).__name__}: {error}", secrets)) from None
+
+
+def _send(message: EmailMessage, config: SmtpConfig, recipients: list[str],
+          on_handover: Callable[[], None] | None) -> None:
     client: smtplib.SMTP
     if config.security == "ssl":
-        client = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout_seconds,
-                                  context=_tls_context(config))
+        client = _SmtpSsl(config.host, config.port, timeout=config.timeout_seconds,
+                          context=_tls_context(config))
     else:
-        client = smtplib.SMTP(config.host, config.port, timeout=config.timeout_seconds)
+        client = _Smtp(config.host, config.port, timeout=config.timeout_seconds)
     with client:
         client.ehlo()
         if config.security == "starttls":
@@ -128,6 +173,7 @@ def send_email(message: EmailMessage, config: SmtpConfig, recipients: list[str])
         if config.user:
             password = config.password.get_secret_value() if config.password else ""
             client.login(config.user, password)
+        client.on_handover = on_handover  # type: ignore[attr-defined]
         refused = client.send_message(message, from_addr=config.sender, to_addrs=recipients)
     if refused:
         raise smtplib.SMTPRecipientsRefused(refused)

@@ -21,10 +21,12 @@ from delivery.digest import Digest, build_digest
 from delivery.email import SmtpConfig, digest_message, send_email, stable_message_id, write_eml
 from delivery.health import build_source_health
 from delivery.render import write_digest
+from delivery.secrets import describe, settings_secrets
 from flows.lock import warehouse_lock
-from warehouse.db import connect
+from warehouse.db import connect, kill_point
 from warehouse.delivery_state import (
     QUIET,
+    SENDING,
     SENT,
     DigestWindow,
     digest_runs,
@@ -35,6 +37,7 @@ from warehouse.delivery_state import (
     save_digest,
     save_digest_intent,
     save_digest_outcome,
+    save_digest_sending,
     source_watermarks,
     theme_volume,
 )
@@ -107,8 +110,8 @@ def prepare_digest(
 
 
 @task(name="send-digest-email", cache_policy=NONE)
-def send_digest_email(message, config: SmtpConfig, recipient: str) -> None:
-    send_email(message, config, [recipient])
+def send_digest_email(message, config: SmtpConfig, recipient: str, on_handover=None) -> None:
+    send_email(message, config, [recipient], on_handover=on_handover)
 
 
 def deliver_digest(
@@ -138,18 +141,31 @@ def deliver_digest(
         if run.status in (SENT, QUIET) or run.attempts >= settings.send_max_attempts:
             outcome.skipped.append(recipient)
             continue
+        if run.status == SENDING:
+            outcome.notes.append(f"digest to {recipient}: the last send was interrupted after "
+                                 f"hand-over; sending again (the server may already hold it: "
+                                 f"a duplicate would carry the same Message-ID {message_id})")
         message = digest_message(digest, sender=sender, to=[recipient], date=now,
                                  message_id=message_id)
+        handed: list[bool] = []
+
+        def handover(recipient: str = recipient, handed: list[bool] = handed) -> None:
+            save_digest_sending(con, profile.id, day, recipient, now=now,
+                                attempts=0 if handed else 1)
+            handed.append(True)
+
         try:
-            send(message, config, recipient)
+            send(message, config, recipient, handover)
         except Exception as error:  # any failure is recorded, retried by a later run
-            reason = f"{type(error).__name__}: {error}"
+            reason = describe(error, settings_secrets(settings))
             save_digest_outcome(con, profile.id, day, recipient, sent=False, error=reason,
-                                now=now)
+                                attempts=0 if handed else 1, now=now)
             outcome.failed.append(recipient)
             logger.warning("digest for %s not delivered: %s", day, reason)
             continue
-        save_digest_outcome(con, profile.id, day, recipient, sent=True, now=now)
+        kill_point("digest_accepted")  # crash tests only: the residual at-least-once window
+        save_digest_outcome(con, profile.id, day, recipient, sent=True,
+                            attempts=0 if handed else 1, now=now)
         outcome.sent.append(recipient)
     if quiet_only:
         outcome.notes.append("quiet day: nothing new, no digest sent")

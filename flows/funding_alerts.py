@@ -23,13 +23,15 @@ from delivery.alert_render import alert_message, render_alert_ics, slack_payload
 from delivery.alerts import FundingAlert, plan_alerts
 from delivery.email import SmtpConfig, send_email, sender_address, write_eml
 from delivery.render import write_atomic
+from delivery.secrets import describe, settings_secrets
 from delivery.webhook import send_webhook
 from flows.collect import collect_sources
 from flows.daily_digest import replaying, resolve_sources
 from flows.enrich import enrich_pending
 from flows.lock import RunInProgress, warehouse_lock
-from warehouse.db import connect
+from warehouse.db import connect, kill_point
 from warehouse.delivery_state import (
+    SENDING,
     AlertDelivery,
     alert_deliveries,
     alerted_calls,
@@ -37,6 +39,7 @@ from warehouse.delivery_state import (
     last_run_start,
     save_alert_intents,
     save_alert_outcome,
+    save_alert_sending,
 )
 from warehouse.profiles import Profile, load_profile
 from warehouse.records import RunReport, RunStatus
@@ -95,27 +98,22 @@ def write_alert_files(alert: FundingAlert, profile: Profile, settings: Settings,
 
 @task(name="send-alert", cache_policy=NONE)
 def send_alert(alert: FundingAlert, channel: str, profile: Profile, settings: Settings,
-               now: datetime) -> None:
+               now: datetime, on_handover=None) -> None:
+    """Send one alert on one channel; `on_handover` runs just before it leaves (see
+    warehouse/delivery_state.py: the 'sending' state)."""
     if channel == "email":
         config = SmtpConfig.from_settings(settings)
         recipients = alert_recipients(profile)
         message = alert_message(alert, sender=sender_address(settings), to=recipients, now=now)
-        send_email(message, config, recipients)
+        send_email(message, config, recipients, on_handover=on_handover)
         return
     secret = settings.teams_webhook_url if channel == "teams" else settings.slack_webhook_url
     payload = (teams_payload(alert, profile.alerts.teams_format) if channel == "teams"
                else slack_payload(alert))
+    if on_handover is not None:
+        on_handover()
     send_webhook(secret.get_secret_value(), payload,
                  timeout_seconds=settings.webhook_timeout_seconds)
-
-
-def _redacted(error: Exception, settings: Settings) -> str:
-    text = f"{type(error).__name__}: {error}"
-    for secret in (settings.teams_webhook_url, settings.slack_webhook_url,
-                   settings.smtp_password):
-        if secret is not None and secret.get_secret_value():
-            text = text.replace(secret.get_secret_value(), "***")
-    return text
 
 
 def deliver_alerts(con, alerts: list[FundingAlert], profile: Profile, settings: Settings,
@@ -138,17 +136,30 @@ def deliver_alerts(con, alerts: list[FundingAlert], profile: Profile, settings: 
         alert = FundingAlert.model_validate_json(delivery.payload)
         if alert.kind == "reminder" and alert.closes_at and alert.closes_at <= now:
             continue  # a reminder that could not go out before closing is moot
+        if delivery.status == SENDING:
+            logger.warning("alert %s on %s: the last send was interrupted after hand-over; "
+                           "sending again (a duplicate is possible)", delivery.alert_key,
+                           delivery.channel)
+        handed: list[bool] = []
+
+        def handover(delivery: AlertDelivery = delivery, handed: list[bool] = handed) -> None:
+            save_alert_sending(con, delivery.alert_key, delivery.channel, now=now,
+                               attempts=0 if handed else 1)
+            handed.append(True)
+
         try:
-            send(alert, delivery.channel, profile, settings, now)
+            send(alert, delivery.channel, profile, settings, now, handover)
         except Exception as error:  # any failure is recorded, retried by a later run
-            reason = _redacted(error, settings)
+            reason = describe(error, settings_secrets(settings))
             save_alert_outcome(con, delivery.alert_key, delivery.channel, sent=False,
-                               error=reason, now=now)
+                               error=reason, attempts=0 if handed else 1, now=now)
             logger.warning("alert %s on %s not delivered: %s", delivery.alert_key,
                            delivery.channel, reason)
             failed += 1
             continue
-        save_alert_outcome(con, delivery.alert_key, delivery.channel, sent=True, now=now)
+        kill_point("alert_accepted")  # crash tests only: the residual at-least-once window
+        save_alert_outcome(con, delivery.alert_key, delivery.channel, sent=True,
+                           attempts=0 if handed else 1, now=now)
         sent += 1
     return sent, failed
 

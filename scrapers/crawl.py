@@ -58,7 +58,10 @@ def scrapy_settings(source: SourceConfig, settings: Settings, base_url: str) -> 
     """Polite Scrapy settings for a real host; no delays when replaying on loopback."""
     delay = 0.0 if is_loopback(base_url) else 1.0 / source.max_requests_per_second
     return {
-        "DOWNLOADER_MIDDLEWARES": {"scrapers.hostguard.HostGuardMiddleware": 50},
+        "DOWNLOADER_MIDDLEWARES": {"scrapers.hostguard.HostGuardMiddleware": 50,
+                                   # after RetryMiddleware (550): sees 429/503 first
+                                   "scrapers.retry_after.RetryAfterMiddleware": 560},
+        "HORIZON_RETRY_AFTER_MAX_SECONDS": settings.retry_after_max_seconds,
         "HORIZON_ALLOWED_HOSTS": allowed_hosts(source),
         "HORIZON_REPLAY_URL": settings.replay_url or "",
         "DOWNLOAD_MAXSIZE": source.max_download_bytes,

@@ -1,9 +1,13 @@
 """Delivery state: digest windows, digest sends per recipient, alert sends per channel.
 
-Every send is recorded twice: an intent (status 'pending', inserted once under a unique key)
-before it, and the outcome ('sent' or 'failed') after it. A key already 'sent' is never sent
-again, which is what makes a retried or repeated flow run safe. Also the reads the digest and
-the funding alerts make beyond `queries.changed_since`.
+Every send is recorded three times: an intent (status 'pending', inserted once under a unique
+key) before it; 'sending' at the hand-over (SMTP: after the server's go-ahead for the data,
+just before the data goes; webhooks: just before the POST); and the outcome ('sent' or
+'failed') after it. A key already 'sent' is never sent again, which is what makes a retried or
+repeated flow run safe. A 'pending' row left by a crash was certainly not delivered; a
+'sending' row may have been (the process died between hand-over and recording): it is sent
+again with the same Message-ID, the residual at-least-once window the README describes.
+Also the reads the digest and the funding alerts make beyond `queries.changed_since`.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from warehouse.queries import insights_for, load_documents, theme_scores_for
 from warehouse.records import DocumentKind, ScoredDocument, SourceReport
 
-PENDING, SENT, FAILED, QUIET = "pending", "sent", "failed", "quiet"
+PENDING, SENDING, SENT, FAILED, QUIET = "pending", "sending", "sent", "failed", "quiet"
 FUNDING_KINDS = (DocumentKind.FUNDING_CALL, DocumentKind.GRANT, DocumentKind.TENDER)
 ACTION_KINDS = (DocumentKind.CONSULTATION, DocumentKind.CALL_FOR_EVIDENCE, *FUNDING_KINDS)
 
@@ -129,7 +133,8 @@ def save_digest_intent(
         " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (profile, day, recipient) DO UPDATE SET"
         " subject = excluded.subject, updated_at = excluded.updated_at,"
-        " status = CASE WHEN digest_runs.status = 'sent' THEN 'sent' ELSE excluded.status END",
+        " status = CASE WHEN digest_runs.status IN ('sent', 'sending') THEN digest_runs.status"
+        " ELSE excluded.status END",
         [profile, day, recipient, status, message_id, subject, now, now],
     )
     return next(r for r in digest_runs(con, profile, day) if r.recipient == recipient)
@@ -145,6 +150,19 @@ def save_digest_outcome(
         " WHERE profile = ? AND day = ? AND recipient = ? AND status <> 'sent'",
         [SENT if sent else FAILED, attempts, error[:2000], now, sent, now, profile, day,
          recipient],
+    )
+
+
+def save_digest_sending(
+    con: duckdb.DuckDBPyConnection, profile: str, day: date, recipient: str, *, now: datetime,
+    attempts: int = 1,
+) -> None:
+    """The digest is being handed to the server now: from here its fate is uncertain until
+    the outcome is saved. Counts `attempts` (one per run)."""
+    con.execute(
+        "UPDATE digest_runs SET status = 'sending', attempts = attempts + ?, updated_at = ?"
+        " WHERE profile = ? AND day = ? AND recipient = ? AND status <> 'sent'",
+        [attempts, now, profile, day, recipient],
     )
 
 
@@ -176,6 +194,18 @@ def save_alert_outcome(
         " updated_at = ?, sent_at = CASE WHEN ? THEN ? ELSE sent_at END"
         " WHERE alert_key = ? AND channel = ? AND status <> 'sent'",
         [SENT if sent else FAILED, attempts, error[:2000], now, sent, now, alert_key, channel],
+    )
+
+
+def save_alert_sending(
+    con: duckdb.DuckDBPyConnection, alert_key: str, channel: str, *, now: datetime,
+    attempts: int = 1,
+) -> None:
+    """The alert is being handed over on `channel` now (counts `attempts`, one per run)."""
+    con.execute(
+        "UPDATE alert_deliveries SET status = 'sending', attempts = attempts + ?,"
+        " updated_at = ? WHERE alert_key = ? AND channel = ? AND status <> 'sent'",
+        [attempts, now, alert_key, channel],
     )
 
 

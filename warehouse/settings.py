@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     replay_url: str | None = None
     crawl_timeout_seconds: int = Field(default=900, ge=10)
     download_timeout_seconds: int = Field(default=30, ge=1)
+    # A source answering 429/503 with a longer Retry-After is reported, not waited for.
+    retry_after_max_seconds: float = Field(default=60, ge=0)
     # Delivery: SMTP for the digest and alert emails (no host: files only, nothing is sent).
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)

@@ -62,6 +62,9 @@ class FaultServer(ReplayServer):
         self.RequestHandlerClass = FaultHandler
         self.faults: dict[str, str] = {}
         self.hits: dict[str, int] = {}
+        self.hit_times: dict[str, list[float]] = {}  # time.monotonic() of each faulty-host hit
+        # The Retry-After the `*_then_ok` faults send (a callable: computed when answering).
+        self.retry_after: str | Callable[[], str] = "2"
         self.url = f"http://127.0.0.1:{self.server_address[1]}"
         self.offsite_url = ""  # where `redirect_offsite` points (another loopback server)
 
@@ -76,6 +79,7 @@ class FaultHandler(ReplayHandler):
         if fault is None or rest == "robots.txt":
             return super().do_GET()
         self.server.hits[host] = self.server.hits.get(host, 0) + 1
+        self.server.hit_times.setdefault(host, []).append(time.monotonic())
         with suppress(BrokenPipeError, ConnectionResetError):  # the client gave up, rightly
             FAULTS[fault](self, host, rest)
 
@@ -116,6 +120,18 @@ def _not_utf8(handler: FaultHandler, host: str, rest: str) -> None:
     handler.reply(200, body.decode("utf-8").encode("latin-1") + b"\xff\xfe\x80")
 
 
+def _busy_then_ok(status: int) -> Fault:
+    """`status` with the server's Retry-After on a host's first hit, a healthy feed after."""
+    def fault(handler: FaultHandler, host: str, rest: str) -> None:
+        if handler.server.hits[host] == 1:
+            after = handler.server.retry_after
+            handler.reply(status, b"busy", "text/plain",
+                          {"Retry-After": after() if callable(after) else after})
+        else:
+            handler.reply(200, good_feed(host))
+    return fault
+
+
 Fault = Callable[[FaultHandler, str, str], None]
 FAULTS: dict[str, Fault] = {
     "ok_feed": lambda h, host, rest: h.reply(200, good_feed(host)),
@@ -143,6 +159,8 @@ FAULTS: dict[str, Fault] = {
         ("far-future", "Far future", "Fri, 31 Dec 9999 23:59:59 -1200")])),
     "huge_body": _huge,
     "not_utf8": _not_utf8,
+    "http_429_then_ok": _busy_then_ok(429),
+    "http_503_then_ok": _busy_then_ok(503),
 }
 
 

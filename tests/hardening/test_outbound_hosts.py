@@ -45,7 +45,8 @@ def test_outbound_guard_allows_only_configured_hosts(url: str, replay: str, allo
 
 def test_outbound_guard_and_size_cap_are_in_every_crawls_settings() -> None:
     settings = scrapy_settings(SOURCE, Settings(replay_url=REPLAY), REPLAY + "/www.wmca.org.uk")
-    assert settings["DOWNLOADER_MIDDLEWARES"] == {"scrapers.hostguard.HostGuardMiddleware": 50}
+    assert settings["DOWNLOADER_MIDDLEWARES"]["scrapers.hostguard.HostGuardMiddleware"] == 50
+    assert min(settings["DOWNLOADER_MIDDLEWARES"].values()) == 50  # the guard sees requests first
     assert settings["HORIZON_ALLOWED_HOSTS"] == ["cdn.example.org", "www.wmca.org.uk"]
     assert settings["HORIZON_REPLAY_URL"] == REPLAY
     assert settings["DOWNLOAD_MAXSIZE"] == 32 * 1024 * 1024
