@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from flows.cli_common import fail, parse_day
 from warehouse.settings import apply_offline_environment
 
 apply_offline_environment()  # before Prefect or the model libraries are imported
@@ -16,12 +16,7 @@ apply_offline_environment()  # before Prefect or the model libraries are importe
 app = typer.Typer(help="Horizon: policy horizon scanning for a Mayor's office.",
                   no_args_is_help=True, add_completion=False)
 console = Console()
-errors = Console(stderr=True)
 
-
-def _fail(message: str) -> None:
-    errors.print(f"[bold red]error:[/bold red] {message}", highlight=False)
-    raise typer.Exit(code=2)
 
 
 @app.command()
@@ -43,14 +38,9 @@ def run(
     from flows.report import print_run_report
     from warehouse.profiles import ProfileError
 
-    digest_day: date | None = None
-    if day:
-        try:
-            digest_day = datetime.strptime(day, "%Y-%m-%d").date()
-        except ValueError:
-            _fail(f"--date must be YYYY-MM-DD, got {day!r}")
+    digest_day = parse_day(day, "--date")
     if snapshot is not None and not snapshot.is_dir():
-        _fail(f"snapshot folder not found: {snapshot}")
+        fail(f"snapshot folder not found: {snapshot}")
     try:
         report = daily_digest(
             profile=profile, snapshot=str(snapshot) if snapshot else None,
@@ -58,7 +48,7 @@ def run(
             only_sources=source or None, full_refresh=full_refresh,
         )
     except (ProfileError, RunInProgress, FileNotFoundError, ValueError) as error:
-        _fail(str(error))
+        fail(str(error))
     print_run_report(report, console)
     for path in report.outputs:
         console.print(f"Digest written: [bold]{path}[/bold]")
@@ -75,7 +65,7 @@ def replay(
     from scrapers.replay import build_server
 
     if not snapshot.is_dir():
-        _fail(f"snapshot folder not found: {snapshot}")
+        fail(f"snapshot folder not found: {snapshot}")
     server = build_server(snapshot, port=port)
     url = f"http://127.0.0.1:{server.server_address[1]}"
     console.print(f"Replaying {snapshot} at {url} (original host as first path segment).")
@@ -98,7 +88,7 @@ def status(db: Annotated[Path | None, typer.Option(help="DuckDB warehouse file."
 
     path = db or get_settings().database_path
     if not path.exists():
-        _fail(f"no warehouse at {path}; run `horizon run` first")
+        fail(f"no warehouse at {path}; run `horizon run` first")
     with connect(path, read_only=True) as con:
         table = Table(title=str(path))
         table.add_column("table")

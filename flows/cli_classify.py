@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-errors = Console(stderr=True)
+from flows.cli_common import errors, fail
 
 
 def classify(
@@ -28,14 +27,12 @@ def classify(
     from warehouse.settings import Settings
 
     if not source.is_file():
-        errors.print(f"[bold red]error:[/bold red] input file not found: {source}")
-        raise typer.Exit(code=2)
+        fail(f"input file not found: {source}")
     config_dir = Settings().config_dir
     try:
         chosen = load_profile(config_dir, profile)
     except ProfileError as error:
-        errors.print(f"[bold red]error:[/bold red] {error}")
-        raise typer.Exit(code=2) from error
+        fail(str(error))
     config = nlp_config(config_dir)
     encoder = encoder_for(config_dir)
     kit = kit_for(config_dir, chosen, with_spacy=spacy)

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,21 +16,17 @@ import typer
 import yaml
 from rich.console import Console
 
+from flows.cli_common import fail, parse_day
 from warehouse.profiles import ProfileError
 from warehouse.settings import PROJECT_ROOT, apply_offline_environment, get_settings
 
 console = Console()
-errors = Console(stderr=True)
 PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
 
 ProfileOption = Annotated[str, typer.Option(help="Authority profile (config/profiles/).")]
 DbOption = Annotated[Path | None, typer.Option(help="DuckDB warehouse file.")]
 OutOption = Annotated[Path | None, typer.Option(help="Folder for the output files.")]
 
-
-def _fail(message: str) -> None:
-    errors.print(f"[bold red]error:[/bold red] {message}", highlight=False)
-    raise typer.Exit(code=2)
 
 
 def _print_report(report) -> None:
@@ -53,19 +48,14 @@ def digest(
     from flows.lock import RunInProgress
     from warehouse.profiles import ProfileError
 
-    digest_day: date | None = None
-    if day:
-        try:
-            digest_day = datetime.strptime(day, "%Y-%m-%d").date()
-        except ValueError:
-            _fail(f"--date must be YYYY-MM-DD, got {day!r}")
+    digest_day = parse_day(day, "--date")
     if send and not get_settings().smtp_host:
-        _fail("--send needs an SMTP server: set HORIZON_SMTP_HOST (see .env.example)")
+        fail("--send needs an SMTP server: set HORIZON_SMTP_HOST (see .env.example)")
     try:
         report = digest_delivery(profile=profile, day=digest_day, send=send,
                                  db=str(db) if db else None, out=str(out) if out else None)
     except (ProfileError, RunInProgress, ValueError) as error:
-        _fail(str(error))
+        fail(str(error))
     _print_report(report)
     if report.status.value != "succeeded":
         raise typer.Exit(code=1)
@@ -86,12 +76,12 @@ def alerts(
     settings = get_settings()
     try:
         if send and not enabled_channels(load_profile(settings.config_dir, profile), settings):
-            _fail("--send needs a channel: SMTP settings and alert recipients, or "
+            fail("--send needs a channel: SMTP settings and alert recipients, or "
                   "HORIZON_TEAMS_WEBHOOK_URL / HORIZON_SLACK_WEBHOOK_URL")
         report = funding_alerts(profile=profile, send=send, collect=collect,
                                 db=str(db) if db else None, out=str(out) if out else None)
     except (ProfileError, RunInProgress, ValueError) as error:
-        _fail(str(error))
+        fail(str(error))
     _print_report(report)
     if report.status.value != "succeeded":
         raise typer.Exit(code=1)
@@ -179,7 +169,7 @@ def serve(
     except KeyboardInterrupt:
         pass
     except RuntimeError as error:
-        _fail(str(error))
+        fail(str(error))
     finally:
         if process is not None:
             process.terminate()

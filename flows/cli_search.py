@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -13,17 +13,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from flows.cli_common import fail, parse_day
+
 console = Console()
-errors = Console(stderr=True)
 index_app = typer.Typer(help="Check or rebuild the search index beside the warehouse.",
                         no_args_is_help=True)
 
 DbOption = Annotated[Path | None, typer.Option(help="DuckDB warehouse file.")]
+# Terminal control characters (ESC sequences, C1 codes) in scraped text or a query: never printed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-
-def _fail(message: str, code: int = 2) -> None:
-    errors.print(f"[bold red]error:[/bold red] {message}", highlight=False)
-    raise typer.Exit(code=code)
 
 
 def _db(db: Path | None) -> Path:
@@ -31,18 +30,9 @@ def _db(db: Path | None) -> Path:
 
     path = db or get_settings().database_path
     if not path.exists():
-        _fail(f"no warehouse at {path}; run `horizon run` first")
+        fail(f"no warehouse at {path}; run `horizon run` first")
     return path
 
-
-def _day(value: str | None, name: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        _fail(f"{name} must be YYYY-MM-DD, got {value!r}")
-    return None
 
 
 def search(
@@ -69,52 +59,62 @@ def search(
 
     from nlp.config import load_nlp_config
     from nlp.encoder import load_encoder
+    from nlp.query_encoder import QueryEncoder
     from warehouse.search.engine import IndexNotPublished, Searcher
     from warehouse.search.models import SearchFilters
     from warehouse.settings import get_settings
 
     settings = get_settings()
     if not query.strip() and not like:
-        _fail("give a QUERY or --like DOCUMENT_ID")
+        fail("give a QUERY or --like DOCUMENT_ID")
     try:
         filters = SearchFilters(
-            profile=profile or settings.profile, date_from=_day(since, "--from"),
-            date_to=_day(until, "--to"), themes=theme or [], sources=source or [],
+            profile=profile or settings.profile, date_from=parse_day(since, "--from"),
+            date_to=parse_day(until, "--to"), themes=theme or [], sources=source or [],
             kinds=kind or [], signal=signal, region_only=region_only, funding_open=funding_open)
     except ValidationError as error:
-        _fail(f"bad filter: {error.errors()[0]['loc'][0]}: {error.errors()[0]['msg']}")
+        fail(f"bad filter: {error.errors()[0]['loc'][0]}: {error.errors()[0]['msg']}")
     searcher = Searcher(_db(db))
     try:
         if like:
             try:
                 results = searcher.similar(uuid.UUID(like), filters, limit)
             except (ValueError, KeyError):
-                _fail(f"no document {like!r} in the search index")
+                fail(f"no document {like!r} in the search index")
         else:
-            vector = load_encoder(load_nlp_config(settings.config_dir)).encode([query])[0]
+            vector = QueryEncoder(load_encoder(load_nlp_config(settings.config_dir))).encode_query(
+                query)
             results = searcher.search(query, vector, filters, limit)
     except IndexNotPublished as error:
-        _fail(str(error))
+        fail(str(error))
     if as_json:
         print(json.dumps([r.model_dump(mode="json") for r in results], indent=2))
         return
     console.print(results_table(query or f"like {like}", results))
 
 
+def _plain(text: str, style: str = "") -> Text:
+    """Scraped or typed text as inert terminal text: no markup, no control sequences."""
+    return Text(_CONTROL.sub(" ", text), style=style)
+
+
 def results_table(title: str, results: list) -> Table:
-    table = Table(title=f"{len(results)} results for {title}", show_lines=True, expand=True)
+    table = Table(title=_plain(f"{len(results)} results for {title}"), show_lines=True,
+                  expand=True)
     table.add_column("#", justify="right", width=3)
     table.add_column("document", ratio=2)
     table.add_column("best passage", ratio=3)
     table.add_column("why", ratio=1)
     for rank, result in enumerate(results, 1):
         day = result.published_at.date().isoformat() if result.published_at else "undated"
-        head = Text(result.title, style="bold")
-        head.append(f"\n{result.source} · {result.kind} · {day}", style="dim")
+        head = _plain(result.title)
+        head.stylize("bold")
+        head.append_text(_plain(f"\n{result.source} · {result.kind} · {day}", "dim"))
         if result.themes or result.signal:
-            head.append(f"\n{', '.join(result.themes)} {result.signal or ''}", style="cyan")
-        head.append(f"\n{result.url}", style="blue")
-        passage = Text(result.passage.text)
+            head.append_text(_plain(f"\n{', '.join(result.themes)} {result.signal or ''}",
+                                    "cyan"))
+        head.append_text(_plain(f"\n{result.url}", "blue"))
+        passage = _plain(result.passage.text)  # one character for one: highlight spans hold
         for start, end in result.passage.highlights:
             passage.stylize("bold yellow", start, end)
         s = result.scores
@@ -138,7 +138,7 @@ def index_check(db: DbOption = None) -> None:
     try:
         con = connect(path, read_only=True)
     except duckdb.IOException:
-        _fail(f"{path} is being written by a run; check again when it finishes")
+        fail(f"{path} is being written by a run; check again when it finishes")
     with con:
         check = check_search_index(con, path)
     console.print(f"generation {check.generation} ({check.index_kind}): warehouse "
@@ -167,7 +167,7 @@ def index_rebuild(
         with warehouse_lock(path), connect(path) as con:
             report = publish_search_index(con, path, full=full)
     except RunInProgress as error:
-        _fail(str(error))
+        fail(str(error))
     console.print(f"published generation {report.generation}: {report.chunks} chunks "
                   f"({report.index_kind}, +{report.added} -{report.removed}) "
                   f"in {report.seconds:.1f}s")
@@ -179,11 +179,27 @@ def web(
                     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
 ) -> None:
-    """Serve the search page and HTTP API (OpenAPI at /docs) from the published index."""
+    """Serve the search page and HTTP API (OpenAPI at /docs) from the published index.
+
+    Off loopback it needs HORIZON_WEB_TOKEN in the environment, and refuses to start without it.
+    """
     import uvicorn
 
+    from web.access import TOKEN_ENV, AccessError, WebSettings, check_bind
     from web.app import create_app
 
-    app = create_app(_db(db))
-    console.print(f"Horizon search on http://{host}:{port}/ (API docs at /docs)")
+    secret = WebSettings().web_token
+    token = secret.get_secret_value() if secret else None
+    try:
+        check_bind(host, token)
+    except AccessError as error:
+        fail(str(error))
+    app = create_app(_db(db), token=token)
+    shown = f"[{host}]" if ":" in host else host
+    console.print(f"Horizon search on http://{shown}:{port}/ (API docs at /docs)",
+                  highlight=False, markup=False)
+    if token:
+        console.print(f"Token required ({TOKEN_ENV}): send `Authorization: Bearer <token>`, or "
+                      f"open http://{shown}:{port}/?token=<token> once in the browser.",
+                      highlight=False, markup=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -15,17 +15,20 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import FastAPI, HTTPException, Query
-from fastapi.responses import FileResponse, Response
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from nlp.config import load_nlp_config
 from nlp.encoder import TextEncoder, load_encoder
+from nlp.query_encoder import QueryEncoder
 from warehouse.records import DocumentKind, Signal
 from warehouse.search.engine import IndexNotPublished, Searcher
 from warehouse.search.models import DocumentView, SearchFilters, SearchResult
 from warehouse.settings import get_settings
+from web.access import TokenGuard, install_log_scrubber
 
 STATIC = Path(__file__).parent / "static"
 CSV_COLUMNS = ("rank", "title", "url", "source", "kind", "published", "themes", "signal",
@@ -58,12 +61,13 @@ class _Encoder:
         self._config_dir = config_dir
 
     @cached_property
-    def model(self) -> TextEncoder:
-        return self._given or load_encoder(load_nlp_config(self._config_dir))
+    def model(self) -> QueryEncoder:
+        return QueryEncoder(self._given or load_encoder(load_nlp_config(self._config_dir)))
 
 
 def create_app(db_path: Path, encoder: TextEncoder | None = None,
-               profile: str | None = None) -> FastAPI:
+               profile: str | None = None, token: str | None = None) -> FastAPI:
+    """The search app; with a `token`, every request must carry it (see web/access.py)."""
     settings = get_settings()
     searcher = Searcher(db_path)
     model = _Encoder(encoder, settings.config_dir)
@@ -83,7 +87,7 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
     def run_search(q: str, f: SearchFilters, limit: int) -> SearchResponse:
         started = time.perf_counter()
         try:
-            vector = model.model.encode([q])[0] if q.strip() else None
+            vector = model.model.encode_query(q) if q.strip() else None
             results = searcher.search(q, vector, f, limit)
             generation = searcher.generation
         except IndexNotPublished as error:
@@ -151,7 +155,17 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
     def page() -> FileResponse:
         return FileResponse(STATIC / "index.html")
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        """422 naming the parameter and the rule, never echoing the (possibly huge) input."""
+        return JSONResponse(status_code=422, content={"detail": [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid"),
+             "type": e.get("type", "")} for e in error.errors()]})
+
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if token:
+        app.add_middleware(TokenGuard, token=token)
+        install_log_scrubber()
     return app
 
 
