@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import resource
 import subprocess
 import sys
@@ -30,6 +29,7 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.corpus import real_sentences  # noqa: E402
 from warehouse.settings import Settings, apply_offline_environment  # noqa: E402
 
 apply_offline_environment()
@@ -46,43 +46,29 @@ QUERIES = [
     "employee share schemes", "museums review", "nuclear industry", "food in hospitals",
     "fire safety furniture regulations",
 ]
-SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 def _pool(settings: Settings, encoder) -> tuple[list[str], np.ndarray]:
     """Real sentences from the samples and demo snapshot, with their real embeddings."""
-    texts: list[str] = []
-    for folder in (settings.samples_dir / "govuk", ROOT / "demo" / "snapshot" / "govuk"):
-        for path in sorted(folder.rglob("*.json")):
-            try:
-                item = json.loads(path.read_text(encoding="utf-8"))
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                continue
-            if not isinstance(item, dict):
-                continue
-            details = item.get("details") if isinstance(item.get("details"), dict) else {}
-            parts = [item.get("title"), item.get("description"), details.get("body")]
-            plain = " ".join(re.sub(r"<[^>]+>", " ", p) for p in parts if isinstance(p, str))
-            texts += [s.strip() for s in SENTENCE.split(" ".join(plain.split()))]
-    sentences = sorted({s for s in texts if 6 <= len(s.split()) <= 60})
+    sentences = real_sentences(settings)
     return sentences, encoder.encode(sentences)
 
 
 def build_warehouse(path: Path, size: int, sentences: list[str], vectors: np.ndarray,
-                    seed: int = 11) -> None:
+                    seed: int = 11, first_doc: int = 0) -> None:
     from warehouse.db import connect
 
     rng = np.random.default_rng(seed)
     per_doc = 20
     n_docs = size // per_doc
     doc_ids = [uuid.uuid5(uuid.NAMESPACE_URL, f"https://bench.example/doc/{i}") for i in
-               range(n_docs)]
+               range(first_doc, first_doc + n_docs)]
     con = connect(path)
     titles = [sentences[i][:90] for i in rng.integers(0, len(sentences), n_docs)]
     kinds = np.array(["news", "consultation", "policy_paper", "guidance", "statistics"])
     docs = pa.table({  # noqa: F841 - read by DuckDB
         "id": [str(d) for d in doc_ids], "title": titles,
-        "url": [f"https://bench.example/doc/{i}" for i in range(n_docs)],
+        "url": [f"https://bench.example/doc/{i}" for i in range(first_doc, first_doc + n_docs)],
         "kind": kinds[rng.integers(0, len(kinds), n_docs)],
     })
     con.execute(
@@ -130,101 +116,208 @@ def recall_at_10(approx: list[np.ndarray], exact: list[np.ndarray]) -> float:
                           zip(approx, exact, strict=True)]))
 
 
-def run_size(size: int, n_queries: int, hnsw: bool) -> dict:
+def _timed_searches(index, query_vectors: np.ndarray, k: int = 10
+                    ) -> tuple[list[np.ndarray], dict[str, float]]:
+    found, timings = [], []
+    for v in query_vectors:
+        t = time.perf_counter()
+        _, ids = index.search(v.reshape(1, -1), k)
+        timings.append(time.perf_counter() - t)
+        found.append(ids[0])
+    return found, percentiles(timings)
+
+
+def _keyword_overlap(searcher, queries: list[str]) -> dict:
+    """BM25 top-10 with each term's best TERM_DEPTH postings against all postings."""
+    from warehouse.search import keyword
+
+    cur = searcher._generation().con.cursor()
+    depth, runs = keyword.TERM_DEPTH, {}
+    for label, keyword.TERM_DEPTH in (("pruned", depth), ("exhaustive", 0)):
+        found, timings = [], []
+        for q in queries:
+            t = time.perf_counter()
+            found.append(keyword.keyword_search(cur, q, 100)[0])
+            timings.append(time.perf_counter() - t)
+        runs[label] = (found, percentiles(timings))
+    keyword.TERM_DEPTH = depth
+    pruned, exhaustive = runs["pruned"][0], runs["exhaustive"][0]
+    return {"term_depth": depth, "pruned": runs["pruned"][1],
+            "exhaustive": runs["exhaustive"][1],
+            "top10_overlap": round(float(np.mean([len(set(a[:10]) & set(e[:10])) / max(
+                1, min(10, len(e))) for a, e in zip(pruned, exhaustive, strict=True)])), 4)}
+
+
+def _rss_mb() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
+def _query_sets(sentences: list[str], n_queries: int) -> tuple[list[str], list[str]]:
+    """Distinct evaluation queries (written + real sentences) and separate tuning sentences."""
+    rng = np.random.default_rng(3)
+    picks = rng.permutation(len(sentences))
+    half = n_queries // 2
+    written = list(dict.fromkeys(QUERIES))[:half]
+    evaluation = written + [sentences[i][:80] for i in picks[:n_queries - len(written)]]
+    tuning = [sentences[i][:80] for i in picks[n_queries:2 * n_queries]]
+    return list(dict.fromkeys(evaluation)), tuning
+
+
+def _pool_cached(settings: Settings, encoder, cache: Path | None) -> tuple[list[str], np.ndarray]:
+    if cache and cache.with_suffix(".npy").exists():
+        return (cache.with_suffix(".txt").read_text(encoding="utf-8").split("\n"),
+                np.load(cache.with_suffix(".npy")))
+    sentences, vectors = _pool(settings, encoder)
+    if cache:
+        cache.with_suffix(".txt").write_text("\n".join(sentences), encoding="utf-8")
+        np.save(cache.with_suffix(".npy"), vectors)
+    return sentences, vectors
+
+
+def _derived_vectors(size: int, pool: np.ndarray, seed: int = 11) -> tuple[np.ndarray, np.ndarray]:
+    """The same derivation as build_warehouse, without the texts."""
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(4, 7, size)
+    picks = rng.integers(0, len(pool), int(lengths.sum()))
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    sums = np.add.reduceat(pool[picks], offsets[:-1], axis=0)
+    sums += rng.normal(0, 0.01, sums.shape).astype(np.float32)
+    sums /= np.linalg.norm(sums, axis=1, keepdims=True)
+    return np.arange(size, dtype=np.int64), sums
+
+
+def run_size(size: int, n_queries: int, hnsw: bool, pool_cache: Path | None,
+             vectors_only: bool = False) -> dict:
     import faiss
 
     from nlp.config import load_nlp_config
     from nlp.encoder import load_encoder
+    from nlp.query_encoder import QueryEncoder
     from warehouse.db import connect
     from warehouse.search import vectors
     from warehouse.search.engine import Searcher
-    from warehouse.search.replica import publish_search_index
+    from warehouse.search.replica import publish_search_index, search_dir
 
     settings = Settings()
-    vectors.set_threads()
+    vectors.set_threads()  # builds on every core, as the flow's writer; Searcher sets 1
     out: dict = {"chunks": size}
-    encoder = load_encoder(load_nlp_config(settings.config_dir))
-    sentences, pool_vectors = _pool(settings, encoder)
-    _progress(f"{size}: {len(sentences)} real sentences embedded")
+    model = load_encoder(load_nlp_config(settings.config_dir))
+    encoder = QueryEncoder(model)  # the query path: one thread, inference mode
+    sentences, pool_vectors = _pool_cached(settings, model, pool_cache)
     out["sentence_pool"] = len(sentences)
-    with tempfile.TemporaryDirectory(prefix="horizon-bench-") as tmp:
-        db = Path(tmp) / "bench.duckdb"
+    out["rss_mb_after_model_load"] = _rss_mb()
+    if vectors_only:  # the FAISS side alone: no warehouse, full-text or hybrid figures
+        out["mode"] = "vectors only"
+        queries, tuning = _query_sets(sentences, n_queries)
+        published_ids, matrix = _derived_vectors(size, pool_vectors)
         t = time.perf_counter()
-        build_warehouse(db, size, sentences, pool_vectors)
-        out["warehouse_build_s"] = round(time.perf_counter() - t, 1)
-        _progress(f"{size}: warehouse built in {out['warehouse_build_s']}s")
-        with connect(db) as con:
-            report = publish_search_index(con, db, full=True)
-            out["publish_s"] = report.seconds
-            out["index_kind"] = report.index_kind
-            _progress(f"{size}: published ({report.index_kind}) in {report.seconds}s")
-            table = con.execute("SELECT vector FROM chunk_embeddings e JOIN"
-                                " (SELECT id, row_number() OVER (ORDER BY id) - 1 AS vid"
-                                " FROM chunks) c ON c.id = e.chunk_id ORDER BY vid"
-                                ).fetch_arrow_table()
-        matrix = np.asarray(table.column(0).combine_chunks().flatten().to_numpy(),
-                            dtype=np.float32).reshape(-1, 384)
-        del table
-        queries = (QUERIES * (n_queries // len(QUERIES) + 1))[:n_queries]
-        rng = np.random.default_rng(3)
-        # Half the queries are the list above; half are real sentences (paraphrase-like lookups).
-        queries = queries[: n_queries // 2] + [sentences[i][:80] for i in
-                                               rng.integers(0, len(sentences), n_queries // 2)]
-        query_vectors = encoder.encode(queries)
-        searcher = Searcher(db)
-        for q, v in zip(queries[:5], query_vectors[:5], strict=True):
-            searcher.search(q, v, limit=10)  # warm-up
-        timings = []
-        for q in queries:
+        published = vectors.build_index(published_ids, matrix)
+        out["publish_full"] = {"index_kind": vectors.index_kind(published),
+                               "vector_index_s": round(time.perf_counter() - t, 1)}
+        out["rss_mb_after_build"] = _rss_mb()
+    else:
+        with tempfile.TemporaryDirectory(prefix="horizon-bench-") as tmp:
+            db = Path(tmp) / "bench.duckdb"
             t = time.perf_counter()
-            searcher.search(q, encoder.encode([q])[0], limit=10)
-            timings.append(time.perf_counter() - t)
-        out["hybrid"] = percentiles(timings)
+            build_warehouse(db, size, sentences, pool_vectors)
+            out["warehouse_build_s"] = round(time.perf_counter() - t, 1)
+            _progress(f"{size}: warehouse built in {out['warehouse_build_s']}s")
+            with connect(db) as con:
+                report = publish_search_index(con, db, full=True)
+                out["publish_full"] = {"index_kind": report.index_kind, "total_s": report.seconds,
+                                       "fts_s": report.keyword_seconds,
+                                       "vector_index_s": report.vector_seconds}
+                _progress(f"{size}: published {out['publish_full']}")
+            # The daily flow's case: 1,000 new chunks (50 documents) then an incremental publish.
+            # Skipped above 200k chunks for time: the full-text part is rebuilt whole (= fts_s).
+            if size <= 200_000:
+                build_warehouse(db, 1_000, sentences, pool_vectors, seed=12, first_doc=size // 20)
+            with connect(db) as con:
+                report = publish_search_index(con, db) if size <= 200_000 else None
+            if report is not None:
+                out["publish_incremental_1000_new"] = {
+                    "index_kind": report.index_kind, "rebuilt": report.rebuilt,
+                    "added": report.added, "total_s": report.seconds,
+                    "fts_s": report.keyword_seconds, "vector_index_s": report.vector_seconds}
+                _progress(f"{size}: incremental publish {out['publish_incremental_1000_new']}")
+            out["rss_mb_after_publish"] = _rss_mb()
+            queries, tuning = _query_sets(sentences, n_queries)
+            out["queries"] = {"evaluation": len(queries), "tuning": len(tuning), "distinct": True,
+                              "cache": "not used (QueryEncoder.encode, uncached)"}
+            searcher = Searcher(db)
+            for q in tuning[:5]:
+                searcher.search(q, encoder.encode([q])[0], limit=10)  # warm-up, other queries
+            encode_t, search_t, total_t = [], [], []
+            for q in queries:
+                t0 = time.perf_counter()
+                vector = encoder.encode([q])[0]
+                t1 = time.perf_counter()
+                searcher.search(q, vector, limit=10)
+                t2 = time.perf_counter()
+                encode_t.append(t1 - t0)
+                search_t.append(t2 - t1)
+                total_t.append(t2 - t0)
+            out["hybrid_end_to_end"] = percentiles(total_t)
+            out["of_which_query_encoding"] = percentiles(encode_t)
+            out["of_which_search"] = percentiles(search_t)
+            out["rss_mb_after_search"] = _rss_mb()
+            out["keyword_pruned_vs_exhaustive"] = _keyword_overlap(searcher, queries)
+            published = vectors.read_index(sorted(search_dir(db).glob("vectors-*.faiss"))[-1])
+            published_ids = np.sort(vectors.index_ids(published))
+            matrix = vectors.reconstruct(published, published_ids)
+            del searcher
 
-        flat = faiss.IndexFlatIP(384)
+    query_vectors = encoder.encode(queries)
+    tuning_vectors = encoder.encode(tuning)
+    flat = faiss.IndexFlatIP(384)
+    flat.add(matrix)
+    exact_ids, out["faiss_exact"] = _timed_searches(flat, query_vectors)
+    exact_tuning, _ = _timed_searches(flat, tuning_vectors)
+    exact_ids = [published_ids[i] for i in exact_ids]
+    exact_tuning = [published_ids[i] for i in exact_tuning]
+    del flat
+    if vectors.index_kind(published) == "ivf":  # the published index: default probes
+        found, timing = _timed_searches(published, query_vectors)
+        out["published_index"] = {"kind": "ivf", **timing,
+                                  "nprobe": faiss.extract_index_ivf(published).nprobe,
+                                  "recall_at_10": round(recall_at_10(found, exact_ids), 4)}
+        ivf = published  # the same build as below; its time is publish_full.vector_index_s
+        out["ivf"] = {"build_s": out["publish_full"]["vector_index_s"]}
+    else:
+        del published
         t = time.perf_counter()
-        flat.add(matrix)
-        out["exact_build_s"] = round(time.perf_counter() - t, 2)
-        exact_ids, timings = [], []
-        for v in query_vectors:
-            t = time.perf_counter()
-            _, ids = flat.search(v.reshape(1, -1), 10)
-            timings.append(time.perf_counter() - t)
-            exact_ids.append(ids[0])
-        out["faiss_exact"] = percentiles(timings)
-        del flat
-
+        vectors.set_threads()
+        ivf = vectors.build_index(published_ids, matrix, kind="ivf")
+        vectors.set_threads(1)
+        out["ivf"] = {"build_s": round(time.perf_counter() - t, 1)}
+    out["ivf"].update(nlist=faiss.extract_index_ivf(ivf).nlist, rss_mb=_rss_mb())
+    nlist = faiss.extract_index_ivf(ivf).nlist
+    for share in (0.05, 0.1, 0.15, 0.2, 0.3):
+        nprobe = faiss.extract_index_ivf(ivf).nprobe = round(nlist * share)
+        found, timing = _timed_searches(ivf, query_vectors)
+        tuned, _ = _timed_searches(ivf, tuning_vectors)
+        out["ivf"][f"probe_share_{share}_nprobe_{nprobe}"] = {
+            **timing, "recall_at_10": round(recall_at_10(found, exact_ids), 4),
+            "tuning_recall_at_10": round(recall_at_10(tuned, exact_tuning), 4)}
+    del ivf
+    if hnsw:
+        index = faiss.IndexHNSWFlat(384, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 40
         t = time.perf_counter()
-        ivf = vectors.build_index(np.arange(len(matrix)), matrix, kind="ivf")
-        out["ivf"] = {"build_s": round(time.perf_counter() - t, 1),
-                      "nlist": faiss.extract_index_ivf(ivf).nlist}
-        for nprobe in (16, 32, 48, 64):
-            faiss.extract_index_ivf(ivf).nprobe = nprobe
-            found, timings = [], []
-            for v in query_vectors:
-                t = time.perf_counter()
-                _, ids = ivf.search(v.reshape(1, -1), 10)
-                timings.append(time.perf_counter() - t)
-                found.append(ids[0])
-            out["ivf"][f"nprobe_{nprobe}"] = {**percentiles(timings),
-                                              "recall_at_10": round(recall_at_10(found,
-                                                                                 exact_ids), 4)}
-        del ivf
-        if hnsw:
-            index = faiss.IndexHNSWFlat(384, 32, faiss.METRIC_INNER_PRODUCT)
-            t = time.perf_counter()
-            index.add(matrix)
-            out["hnsw"] = {"build_s": round(time.perf_counter() - t, 1), "M": 32}
-            for ef in (32, 64, 128):
-                index.hnsw.efSearch = ef
-                found, timings = [], []
-                for v in query_vectors:
-                    t = time.perf_counter()
-                    _, ids = index.search(v.reshape(1, -1), 10)
-                    timings.append(time.perf_counter() - t)
-                    found.append(ids[0])
-                out["hnsw"][f"ef_{ef}"] = {**percentiles(timings), "recall_at_10": round(
-                    recall_at_10(found, exact_ids), 4)}
+        vectors.set_threads()
+        index.add(matrix)
+        vectors.set_threads(1)
+        out["hnsw"] = {"build_s": round(time.perf_counter() - t, 1), "M": 32,
+                       "efConstruction": 40, "rss_mb_after_build": _rss_mb()}
+        for ef in (64, 128, 256):
+            index.hnsw.efSearch = ef
+            found, timing = _timed_searches(index, query_vectors)
+            out["hnsw"][f"ef_{ef}"] = {**timing, "recall_at_10": round(recall_at_10(
+                [published_ids[i] for i in found], exact_ids), 4)}
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     out["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     return out
@@ -235,24 +328,33 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--hnsw", action="store_true", help="also build and measure HNSW (slow)")
+    parser.add_argument("--vectors-only", action="store_true",
+                        help="FAISS figures only (no warehouse, full-text index or hybrid)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--pool-cache", type=Path,
+                        help="reuse the embedded sentence pool at this path prefix")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_size(args.child, args.queries, args.hnsw)))
+        print(json.dumps(run_size(args.child, args.queries, args.hnsw, args.pool_cache,
+                                  args.vectors_only)))
         return
     print(__doc__.split("\n\n")[2].strip(), "\n")
     print(f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.2f}"
           " (latencies are only comparable on an otherwise idle machine)\n")
-    for size in args.sizes:
-        command = [sys.executable, __file__, "--child", str(size), "--queries",
-                   str(args.queries), *(["--hnsw"] if args.hnsw else [])]
-        result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
-        if result.returncode:
-            print(f"size {size}: failed (see the error above)")
-            continue
-        figures = json.loads(result.stdout.strip().splitlines()[-1])
-        print(f"== {size:,} chunks ==")
-        print(json.dumps(figures, indent=2))
+    with tempfile.TemporaryDirectory(prefix="horizon-bench-pool-") as pool:
+        for size in args.sizes:
+            command = [sys.executable, __file__, "--child", str(size), "--queries",
+                       str(args.queries), "--pool-cache", str(args.pool_cache or
+                                                              Path(pool) / "pool"),
+                       *(["--hnsw"] if args.hnsw else []),
+                       *(["--vectors-only"] if args.vectors_only else [])]
+            result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+            if result.returncode:
+                print(f"size {size}: failed (see the error above)")
+                continue
+            figures = json.loads(result.stdout.strip().splitlines()[-1])
+            print(f"== {size:,} chunks ==", flush=True)
+            print(json.dumps(figures, indent=2), flush=True)
 
 
 if __name__ == "__main__":

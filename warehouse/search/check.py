@@ -9,7 +9,7 @@ import numpy as np
 
 from warehouse.search import vectors
 from warehouse.search.models import IndexCheck
-from warehouse.search.replica import _CURRENT_CHUNKS, read_manifest, search_dir
+from warehouse.search.replica import _CURRENT_CHUNKS, read_manifest, search_dir, sql_literal
 
 
 def check_search_index(con: duckdb.DuckDBPyConnection, db_path: Path) -> IndexCheck:
@@ -30,7 +30,7 @@ def check_search_index(con: duckdb.DuckDBPyConnection, db_path: Path) -> IndexCh
     if check.problems:
         check.ok = False
         return check
-    con.execute(f"ATTACH '{replica}' AS chk (READ_ONLY)")
+    con.execute(f"ATTACH {sql_literal(replica)} AS chk (READ_ONLY)")
     try:
         current = _CURRENT_CHUNKS.format(w="main")
         check.missing, check.extra, check.stale, check.replica_chunks = con.execute(

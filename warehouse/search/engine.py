@@ -10,6 +10,7 @@ import json
 import threading
 import uuid
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,9 @@ from warehouse.search.text import highlight_spans, passage_window
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 CANDIDATES = 100  # chunks taken from each retriever before fusion
+PARALLEL_RETRIEVERS = True  # keyword (DuckDB) on a worker thread while FAISS runs
+# Enough workers that concurrent requests (the web server's threads) never queue behind each other.
+_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="horizon-bm25")
 
 
 class IndexNotPublished(RuntimeError):
@@ -86,8 +90,9 @@ class Searcher:
                 con = duckdb.connect(str(self.directory / manifest["replica"]), read_only=True)
                 load_fts(con)
                 index = vectors.read_index(self.directory / manifest["vectors"])
-                if self._current is not None:
-                    self._current.con.close()
+                # The old generation is NOT closed here: requests on other threads may still be
+                # reading it (closing the connection closes their cursors: "No open result set",
+                # "Connection already closed"). It closes when the last of them drops it.
                 texts = ChunkTexts(self.directory / manifest["texts"])
                 self._current = _Generation(manifest["generation"], con, index, texts,
                                             *_chunk_map(con))
@@ -105,6 +110,11 @@ class Searcher:
         cur = gen.con.cursor()
         allowed_sql, allowed_params, allowed = _allowed(cur, filters)
         candidates: dict[int, _Candidate] = {}
+        keyword = None
+        if query.strip() and query_vector is not None and PARALLEL_RETRIEVERS:
+            # BM25 in DuckDB and FAISS both release the GIL: run them side by side.
+            keyword = _POOL.submit(_keyword_on_own_cursor, gen.con, query, allowed_sql,
+                                   allowed_params)
         if query_vector is not None:
             hits = vectors.search(gen.index, query_vector, CANDIDATES, allowed)
             for rank, (vid, score) in enumerate(zip(hits.ids, hits.scores, strict=True), 1):
@@ -112,7 +122,8 @@ class Searcher:
                 c.dense_rank, c.dense_score = rank, float(score)
                 c.fused += 1.0 / (RRF_K + rank)
         if query.strip():
-            vids, scores = keyword_search(cur, query, CANDIDATES, allowed_sql, allowed_params)
+            vids, scores = (keyword.result() if keyword is not None else
+                            keyword_search(cur, query, CANDIDATES, allowed_sql, allowed_params))
             for rank, (vid, score) in enumerate(zip(vids, scores, strict=True), 1):
                 c = candidates.setdefault(int(vid), _Candidate(int(vid)))
                 c.keyword_rank, c.keyword_score = rank, float(score)
@@ -168,6 +179,12 @@ class Searcher:
                 "organisations", "opens_at", "closes_at")
         return DocumentView(**dict(zip(keys, row, strict=True)), themes=themes,
                             insight=insight, cluster_size=cluster, passages=passages)
+
+
+def _keyword_on_own_cursor(con: duckdb.DuckDBPyConnection, query: str, allowed_sql: str | None,
+                           allowed_params: list) -> tuple[np.ndarray, np.ndarray]:
+    with con.cursor() as cur:
+        return keyword_search(cur, query, CANDIDATES, allowed_sql, allowed_params)
 
 
 def _allowed(cur: duckdb.DuckDBPyConnection, filters: SearchFilters

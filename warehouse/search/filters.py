@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from warehouse.search.models import SearchFilters
 
@@ -27,7 +27,7 @@ def filter_condition(filters: SearchFilters) -> tuple[str, list]:
     if filters.date_from:
         parts.append("d.published_at >= ?")
         params.append(_midnight(filters.date_from))
-    if filters.date_to:
+    if filters.date_to and filters.date_to < date.max:  # up to the last day: no upper bound
         parts.append("d.published_at < ?")
         params.append(_midnight(filters.date_to) + timedelta(days=1))
     if filters.sources:

@@ -108,3 +108,5 @@ class PublishReport(BaseModel):
     removed: int
     rebuilt: bool
     seconds: float
+    keyword_seconds: float = 0.0  # of `seconds`: the full-text index and its postings
+    vector_seconds: float = 0.0  # of `seconds`: updating or building the FAISS index

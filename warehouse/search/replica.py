@@ -36,6 +36,11 @@ _CURRENT_CHUNKS = (
 )
 
 
+def sql_literal(path: Path) -> str:
+    """A path as a SQL string literal (quotes doubled), for statements that take no parameters."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def search_dir(db_path: Path) -> Path:
     return db_path.with_name(db_path.stem + ".search")
 
@@ -91,10 +96,10 @@ def publish_search_index(con: duckdb.DuckDBPyConnection, db_path: Path, *,
         stale.unlink(missing_ok=True)
 
     next_vid = int(manifest.get("next_vid", 0)) if (manifest and previous) else 0
-    con.execute(f"ATTACH '{tmp_replica}' AS rep")
+    con.execute(f"ATTACH {sql_literal(tmp_replica)} AS rep")  # ATTACH takes no parameters
     try:
         if previous:
-            con.execute(f"ATTACH '{previous[0]}' AS prev (READ_ONLY)")
+            con.execute(f"ATTACH {sql_literal(previous[0])} AS prev (READ_ONLY)")
         _copy_tables(con, previous is not None, next_vid)
         removed = (np.array([r[0] for r in con.execute(
             "SELECT vid FROM prev.chunks ANTI JOIN rep.chunks USING (vid)").fetchall()],
@@ -108,6 +113,7 @@ def publish_search_index(con: duckdb.DuckDBPyConnection, db_path: Path, *,
                 con.execute(f"DETACH {alias}")
 
     kind = index_kind or ("exact" if count <= vectors.EXACT_MAX_VECTORS else "ivf")
+    vector_started = time.perf_counter()
     rebuilt = True
     if previous and not index_kind:
         index = vectors.read_index(previous[1])
@@ -117,17 +123,22 @@ def publish_search_index(con: duckdb.DuckDBPyConnection, db_path: Path, *,
             rebuilt = False
     if rebuilt:
         index = vectors.build_index(added_ids, added_vectors, kind=kind)
+    vector_seconds = time.perf_counter() - vector_started
 
     texts_name = f"texts-{generation:06d}.bin"
     with duckdb.connect(str(tmp_replica)) as rep:
+        keyword_started = time.perf_counter()
         build_keyword_index(rep)
+        keyword_seconds = time.perf_counter() - keyword_started
         rep.execute("CHECKPOINT")
         write_texts(rep, directory / texts_name)
     vectors.write_index(index, directory / vectors_name)
     os.replace(tmp_replica, directory / replica_name)
     report = PublishReport(generation=generation, index_kind=vectors.index_kind(index),
                            chunks=count, added=len(added_ids), removed=len(removed),
-                           rebuilt=rebuilt, seconds=round(time.perf_counter() - started, 3))
+                           rebuilt=rebuilt, seconds=round(time.perf_counter() - started, 3),
+                           keyword_seconds=round(keyword_seconds, 3),
+                           vector_seconds=round(vector_seconds, 3))
     _write_manifest(directory, {
         "generation": generation, "replica": replica_name, "vectors": vectors_name,
         "texts": texts_name,
