@@ -3,6 +3,7 @@
     .venv/bin/python bench/eval_themes.py           # report with config's thresholds
     .venv/bin/python bench/eval_themes.py --fit     # first fit per-theme thresholds on DEV only
                                                     # and write config/theme_thresholds.yaml
+    .venv/bin/python bench/eval_themes.py --profile cpca [--fit]   # the CPCA profile and labels
 
 The labelled set (bench/themeset.py) is hand-written texts plus real samples (GOV.UK content items
 labelled from their taxons by name, or by hand). Reported in the same run on the test split:
@@ -10,7 +11,9 @@ labelled from their taxons by name, or by hand). Reported in the same run on the
     (the issue's naive baseline; flattering to it);
   - head @0.5: the theme head with a flat threshold;
   - head: the theme head with the per-theme thresholds from config (fitted on dev only).
-`--backend onnx|torch_int8` runs the same evaluation with another encoder path.
+`--backend onnx|torch_int8` runs the same evaluation with another encoder path. `--profile`
+(default wmca) picks the profile and its labels (bench/themeset.py LABEL_FILES); `--fit` rewrites
+only that profile's section of the thresholds file.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.themeset import load_theme_set
+from bench.themeset import LABEL_FILES, load_theme_set
 from nlp.chunking import chunk_document
 from nlp.config import load_nlp_config
 from nlp.encoder import load_encoder
@@ -72,15 +76,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fit", action="store_true")
     parser.add_argument("--backend", default=None)
+    parser.add_argument("--profile", default="wmca", choices=sorted(LABEL_FILES))
     args = parser.parse_args()
     settings = Settings()
     config = load_nlp_config(settings.config_dir)
     if args.backend:
         encoder_config = config.encoder.model_copy(update={"backend": args.backend})
         config = config.model_copy(update={"encoder": encoder_config})
-    profile = load_profile(settings.config_dir, "wmca")
+    profile = load_profile(settings.config_dir, args.profile)
     encoder = load_encoder(config)
-    records = load_theme_set(settings.samples_dir, settings.config_dir)
+    records = load_theme_set(settings.samples_dir, settings.config_dir, args.profile)
     theme_ids = [t.id for t in profile.themes]
     truth = np.array([[t in r["themes"] for t in theme_ids] for r in records])
     dev = np.array([r["split"] == "dev" for r in records])
@@ -108,16 +113,16 @@ def main() -> None:
     else:
         thresholds = np.array([config.themes.threshold(profile.id, t) for t in theme_ids])
 
-    print(f"labelled set: {len(records)} records, dev {int(dev.sum())}, test {int(test.sum())}"
-          f" (encoder backend {config.encoder.backend})")
+    print(f"profile {profile.id}; labelled set: {len(records)} records, dev {int(dev.sum())}, "
+          f"test {int(test.sum())} (encoder backend {config.encoder.backend})")
     _, _, base = prf(cosine[test], truth[test], np.full(len(theme_ids), base_threshold))
     _, _, flat = prf(scores[test], truth[test], np.full(len(theme_ids), 0.5))
     precision, recall, f1 = prf(scores[test], truth[test], thresholds)
     _, _, dev_f1 = prf(scores[dev], truth[dev], thresholds)
-    print(f"\n{'theme':<12} {'n':>3} {'thr':>5} {'P':>5} {'R':>5} {'F1':>5}   "
+    print(f"\n{'theme':<17} {'n':>3} {'thr':>5} {'P':>5} {'R':>5} {'F1':>5}   "
           f"{'base F1':>7} {'head@0.5':>8}")
     for j, theme in enumerate(theme_ids):
-        print(f"{theme:<12} {int(truth[test, j].sum()):>3} {thresholds[j]:>5.2f} "
+        print(f"{theme:<17} {int(truth[test, j].sum()):>3} {thresholds[j]:>5.2f} "
               f"{precision[j]:>5.2f} {recall[j]:>5.2f} {f1[j]:>5.2f}   {base[j]:>7.2f} "
               f"{flat[j]:>8.2f}")
     print(f"\nmacro-F1 on test: head {f1.mean():.3f} | head@0.5 {flat.mean():.3f} | baseline "
@@ -126,13 +131,24 @@ def main() -> None:
 
 
 def write_thresholds(path: Path, profile_id: str, values: dict, dev_size: int) -> None:
+    """Replace one profile's section of the thresholds file; other profiles' values are kept."""
+    existing = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    existing = existing or {}
+    thresholds = {**(existing.get("thresholds") or {}),
+                  profile_id: {theme: round(float(value), 2) for theme, value in values.items()}}
+    dev_records = {**(existing.get("dev_records") or {}), profile_id: dev_size}
     lines = [
-        "# Per-theme thresholds of the theme head, fitted by `bench/eval_themes.py --fit` on the",
-        f"# DEV split of bench/data ({dev_size} records; the test split is never used to fit).",
+        "# Per-theme thresholds of the theme head, fitted by",
+        "# `bench/eval_themes.py --profile P --fit` on the DEV split of the profile's labelled set",
+        "# in bench/data (the test split is never used to fit). A fit rewrites only its own",
+        "# profile's section. dev_records: the number of dev records each profile was fitted on.",
+        "dev_records:",
+        *[f"  {pid}: {size}" for pid, size in dev_records.items()],
         "thresholds:",
-        f"  {profile_id}:",
-        *[f"    {theme}: {value:.2f}" for theme, value in values.items()],
     ]
+    for pid, by_theme in thresholds.items():
+        lines.append(f"  {pid}:")
+        lines.extend(f"    {theme}: {value:.2f}" for theme, value in by_theme.items())
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -1,14 +1,19 @@
 """The labelled theme set: hand-written texts plus real samples, split into dev and held-aside test.
 
 Records have the `horizon classify` input shape ({"id", "title", "description", "body_text"}) plus
-"themes" (WMCA theme ids). The split is a hash of the id: deterministic, and independent of the
-labels. Thresholds and calibration are fitted on "dev" only; "test" is only ever reported.
+"themes" (the profile's theme ids). The split is a hash of the id: deterministic, and independent
+of the labels and of the profile. Thresholds and calibration are fitted on "dev" only; "test" is
+only ever reported.
+
+Each profile has its own label files (LABEL_FILES): WMCA labels live beside the hand-written
+texts; CPCA relabels the same texts and samples by id, and adds CPCA-specific texts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +23,26 @@ from scrapers.govuk.parse import parse_content_item
 
 DATA = Path(__file__).parent / "data"
 TEST_SHARE = 0.4
+
+
+@dataclass(frozen=True)
+class LabelFiles:
+    """Where a profile's labels live, under bench/data."""
+
+    samples: str  # labels of the real samples (GOV.UK items, texts, written questions)
+    hand_labels: str | None = None  # id -> themes for themes_hand.yaml (None: its own "themes")
+    extra_texts: str | None = None  # further hand-written texts labelled for this profile only
+
+
+LABEL_FILES = {
+    "wmca": LabelFiles(samples="themes_samples.yaml"),
+    "cpca": LabelFiles(samples="themes_samples_cpca.yaml", hand_labels="themes_hand_cpca.yaml",
+                       extra_texts="themes_hand_cpca_texts.yaml"),
+}
+
+
+def _read_yaml(path: Path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def split_of(record_id: str) -> str:
@@ -50,13 +75,41 @@ def _text_record(record_id: str, path: Path) -> dict:
             "body_text": "\n".join(lines[1:])}
 
 
+def labelled_theme_ids(config_dir: Path, profile: str) -> dict[str, set[str]]:
+    """Every theme id a profile's label files and taxon mapping use, by file (for config tests)."""
+    files = LABEL_FILES[profile]
+    hand = _read_yaml(DATA / "themes_hand.yaml")
+    used = {"themes_hand.yaml": {theme for item in hand for theme in item["themes"]}}
+    if files.hand_labels:
+        relabel = _read_yaml(DATA / files.hand_labels)
+        used = {files.hand_labels: {theme for themes in relabel.values() for theme in themes}}
+    if files.extra_texts:
+        extra = _read_yaml(DATA / files.extra_texts)
+        used[files.extra_texts] = {theme for item in extra for theme in item["themes"]}
+    labels = _read_yaml(DATA / files.samples)
+    lists = [*labels["govuk"].values(), *labels["text"].values(),
+             *labels["written_questions"]["labels"].values()]
+    used[files.samples] = {theme for themes in lists if themes != "taxons" for theme in themes}
+    mapping = _read_yaml(config_dir / "govuk_taxon_themes.yaml")[profile]
+    used["govuk_taxon_themes.yaml"] = {theme for themes in mapping.values() for theme in themes}
+    return used
+
+
 def load_theme_set(samples_dir: Path, config_dir: Path, profile: str = "wmca") -> list[dict]:
     """Every labelled record, each with "split" set to dev or test."""
+    if profile not in LABEL_FILES:
+        raise ValueError(f"no labelled theme set for {profile!r}; have {sorted(LABEL_FILES)}")
+    files = LABEL_FILES[profile]
+    relabel = _read_yaml(DATA / files.hand_labels) if files.hand_labels else None
     records: list[dict] = []
-    for item in yaml.safe_load((DATA / "themes_hand.yaml").read_text(encoding="utf-8")):
+    for item in _read_yaml(DATA / "themes_hand.yaml"):
+        themes = item["themes"] if relabel is None else relabel[item["id"]]
+        records.append({"id": item["id"], "title": item["title"], "description": "",
+                        "body_text": item["text"], "themes": sorted(themes)})
+    for item in _read_yaml(DATA / files.extra_texts) if files.extra_texts else []:
         records.append({"id": item["id"], "title": item["title"], "description": "",
                         "body_text": item["text"], "themes": sorted(item["themes"])})
-    labels = yaml.safe_load((DATA / "themes_samples.yaml").read_text(encoding="utf-8"))
+    labels = _read_yaml(DATA / files.samples)
     mapping = yaml.safe_load((config_dir / "govuk_taxon_themes.yaml").read_text())[profile]
     now = datetime.now(UTC)
     for relative, themes in labels["govuk"].items():

@@ -101,12 +101,23 @@ def test_nlp_config_top_level_must_be_mapping(tmp_path: Path) -> None:
         load_nlp_config_file(_write(tmp_path, "- a\n- b\n"))
 
 
+@pytest.mark.parametrize("profile_id", ["wmca", "cpca"])
 def test_nlp_config_fitted_thresholds_load_from_their_file(
-    nlp_config: NlpConfig, config_dir: Path
+    nlp_config: NlpConfig, config_dir: Path, profile_id: str
 ) -> None:
     fitted = yaml.safe_load((config_dir / nlp_config.themes.thresholds_file).read_text())
-    for theme_id, value in fitted["thresholds"]["wmca"].items():
-        assert nlp_config.themes.threshold("wmca", theme_id) == value
+    for theme_id, value in fitted["thresholds"][profile_id].items():
+        assert nlp_config.themes.threshold(profile_id, theme_id) == value
+
+
+@pytest.mark.parametrize("profile_id", ["wmca", "cpca"])
+def test_nlp_config_every_profile_theme_has_a_fitted_threshold(
+    nlp_config: NlpConfig, config_dir: Path, profile_id: str
+) -> None:
+    fitted = yaml.safe_load((config_dir / nlp_config.themes.thresholds_file).read_text())
+    themes = [theme.id for theme in load_profile(config_dir, profile_id).themes]
+    assert list(fitted["thresholds"][profile_id]) == themes
+    assert fitted["dev_records"][profile_id] > 0
 
 
 def test_nlp_config_inline_thresholds_win_over_the_fitted_file(tmp_path: Path) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
+from bench.themeset import DATA, LABEL_FILES, labelled_theme_ids
 from nlp.config import NlpConfig
 from warehouse.profiles import available_profiles, load_profile
 
@@ -47,3 +49,18 @@ def test_profile_thresholds_name_real_themes(config_dir: Path, nlp_config: NlpCo
         profile = load_profile(config_dir, profile_id)
         for theme_id in by_theme:
             profile.theme(theme_id)  # KeyError if the threshold names no theme
+
+
+@pytest.mark.parametrize("profile_id", sorted(LABEL_FILES))
+def test_profile_theme_labels_name_real_themes(config_dir: Path, profile_id: str) -> None:
+    known = {theme.id for theme in load_profile(config_dir, profile_id).themes}
+    used = labelled_theme_ids(config_dir, profile_id)
+    unknown = {name: sorted(ids - known) for name, ids in used.items() if ids - known}
+    assert unknown == {}
+    assert set().union(*used.values()) == known  # every theme has labelled examples
+
+
+def test_profile_cpca_hand_labels_cover_the_hand_written_texts() -> None:
+    texts = yaml.safe_load((DATA / "themes_hand.yaml").read_text(encoding="utf-8"))
+    labels = yaml.safe_load((DATA / LABEL_FILES["cpca"].hand_labels).read_text(encoding="utf-8"))
+    assert set(labels) == {item["id"] for item in texts}
