@@ -29,7 +29,7 @@ class EncoderConfig(BaseModel):
     device: str = "cpu"
     # torch (the reference), torch_int8 (dynamic int8 quantisation of the Linear layers) or onnx
     # (ONNX Runtime on a model exported locally at first use); see bench/enrich_throughput.py.
-    backend: Literal["torch", "torch_int8", "onnx"] = "torch"
+    backend: Literal["torch", "torch_int8", "onnx", "onnx_int8"] = "torch"
     onnx_cache_dir: str = "~/.cache/horizon/onnx"
 
 

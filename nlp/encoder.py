@@ -8,6 +8,7 @@ network; the hub is switched off before sentence-transformers is imported, as a 
 from __future__ import annotations
 
 import importlib
+import warnings
 from importlib import metadata
 from typing import Any, Protocol, runtime_checkable
 
@@ -91,19 +92,33 @@ def load_encoder(config: NlpConfig) -> TextEncoder:
             f"config encoder.dimension is {settings.dimension}"
         )
     version = _version(settings.name, settings.package)
-    if settings.backend == "onnx":
-        from pathlib import Path
-
-        from nlp.encoder_backends import OnnxEncoder
-
-        return OnnxEncoder(model, Path(settings.onnx_cache_dir), dimension, version,
-                           settings.batch_size, settings.max_seq_tokens)
+    if settings.backend in ("onnx", "onnx_int8"):
+        encoder = _onnx_encoder(model, settings, dimension, version)
+        if encoder is not None:
+            return encoder
     if settings.backend == "torch_int8":
         from nlp.encoder_backends import quantise_int8
 
         model = quantise_int8(model)
         version += "+int8"
     return SentenceTransformerEncoder(model, dimension, version, settings.batch_size)
+
+
+def _onnx_encoder(model: Any, settings: Any, dimension: int, version: str) -> TextEncoder | None:
+    """The ONNX Runtime path, or None (torch fallback, with a warning) if onnxruntime is absent."""
+    from pathlib import Path
+
+    try:
+        import onnxruntime  # noqa: F401
+    except ModuleNotFoundError:
+        warnings.warn(f"encoder.backend {settings.backend!r} needs onnxruntime, which is not "
+                      "installed; falling back to torch", RuntimeWarning, stacklevel=3)
+        return None
+    from nlp.encoder_backends import OnnxEncoder
+
+    return OnnxEncoder(model, Path(settings.onnx_cache_dir), dimension, version,
+                       settings.batch_size, settings.max_seq_tokens,
+                       int8=settings.backend == "onnx_int8")
 
 
 def _model_dimension(model: Any) -> int:

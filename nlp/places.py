@@ -19,6 +19,7 @@ from warehouse.profiles import Profile
 
 PLACE_KINDS = frozenset({"authority", "council", "place"})
 PEOPLE_KINDS = frozenset({"mayor", "mp"})
+NER_CONTEXT_CHARS = 160  # characters either side of a body mention that NER sees
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,42 @@ def find_mentions(
         mentions.append(Mention(name, gazetteer.names[name], match.start(), match.end(),
                                 match.start() < len(head), weak))
     return mentions
+
+
+def ner_windows(
+    head: str, body: str, gazetteer: Gazetteer, settings: PlacesConfig
+) -> list[tuple[int, int]]:
+    """Spans of `head + "\\n" + body` worth running NER on, bounded whatever the body's size.
+
+    The opening `spacy_max_chars` characters, then a window of `NER_CONTEXT_CHARS` either side of
+    each later gazetteer mention (merged), until a further `spacy_max_chars` characters are used:
+    so a name deep in a long body is still checked against the entity around it ("HMP Birmingham")
+    at the cost of a few short texts, not of the whole body.
+    """
+    text_length = len(head) + 1 + min(len(body), settings.scan_max_chars)
+    first = min(text_length, len(head) + 1 + settings.spacy_max_chars)
+    windows = [(0, first)]
+    budget = settings.spacy_max_chars
+    offset = len(head) + 1
+    scanned = body[: settings.scan_max_chars]
+    for match in gazetteer.pattern.finditer(scanned, max(0, first - offset)):
+        start = max(first, offset + match.start() - NER_CONTEXT_CHARS)
+        end = min(text_length, offset + match.end() + NER_CONTEXT_CHARS)
+        if start >= end:
+            continue
+        last_start, last_end = windows[-1]
+        if start <= last_end:
+            grown = end - last_end
+            if grown > budget:
+                break
+            windows[-1] = (last_start, max(last_end, end))
+            budget -= max(0, grown)
+            continue
+        if end - start > budget:
+            break
+        windows.append((start, end))
+        budget -= end - start
+    return windows
 
 
 def _qualified(text: str, start: int, end: int, gazetteer: Gazetteer) -> bool:

@@ -8,7 +8,7 @@ from factories import make_document
 from nlp_fakes import HashingEncoder
 
 from nlp.config import NlpConfig
-from nlp.enrich import enrich_documents
+from nlp.enrich import embed_texts, enrich_documents
 from nlp.kit import EnrichmentKit
 from warehouse.profiles import Profile
 from warehouse.records import Document, Signal
@@ -78,3 +78,25 @@ def test_enrich_rejects_encoder_of_wrong_dimension(
 ) -> None:
     with pytest.raises(ValueError, match=r"encoder\.dimension"):
         enrich_documents(_documents(1), fake_kit, HashingEncoder(dimension=16), nlp_config)
+
+
+def test_enrich_embed_texts_keeps_input_order_when_sorting_by_length(
+    fake_encoder: HashingEncoder, nlp_config: NlpConfig
+) -> None:
+    texts = [f"{'word ' * (i * 7 % 23)}theme {i}" for i in range(40)]
+    small = nlp_config.model_copy(
+        update={"encoder": nlp_config.encoder.model_copy(update={"batch_size": 2})}
+    )
+    vectors = embed_texts(texts, fake_encoder, small)
+    assert np.allclose(vectors, HashingEncoder().encode(texts))
+    assert len(fake_encoder.calls) == 3  # 40 texts in calls of 2 x 8
+
+
+def test_enrich_timings_name_every_stage(
+    fake_kit: EnrichmentKit, fake_encoder: HashingEncoder, nlp_config: NlpConfig
+) -> None:
+    timings: dict[str, float] = {}
+    enrich_documents(_documents(2), fake_kit, fake_encoder, nlp_config, now=NOW, timings=timings)
+    assert {"chunking", "encode chunks", "theme head", "encode evidence sentences",
+            "spaCy entities", "places", "signals", "funding"} <= set(timings)
+    assert all(seconds >= 0.0 for seconds in timings.values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from nlp_samples import sample_document
 
 from nlp.config import NlpConfig
 from nlp.entities import EntityTagger, load_entity_tagger
-from nlp.places import build_gazetteer, find_mentions, score_region
+from nlp.places import build_gazetteer, find_mentions, ner_windows, score_region
 from warehouse.profiles import Profile
 from warehouse.records import Document
 
@@ -76,3 +77,35 @@ def test_places_entity_ruler_tags_uk_bodies_from_config(tagger: EntityTagger) ->
     labels = {text: label for _, _, text, label in found}
     assert labels.get("Homes England") == "ORG"
     assert labels.get("Transport for West Midlands") == "ORG"
+
+
+def test_places_ner_windows_reach_mentions_deep_in_the_body(wmca, nlp_config) -> None:
+    gazetteer = build_gazetteer(wmca, nlp_config.places)
+    filler = "Cod and haddock limits were agreed. " * 400  # ~14,000 characters
+    body = f"{filler}Coventry gets a new station. {filler}"
+    head = "Fishing quotas"
+    windows = ner_windows(head, body, gazetteer, nlp_config.places)
+    joined = f"{head}\n{body}"
+    mention = joined.index("Coventry")
+    assert windows[0][0] == 0
+    assert any(start <= mention and mention + len("Coventry") <= end for start, end in windows)
+
+
+def test_places_ner_windows_are_bounded_on_a_huge_body(wmca, nlp_config) -> None:
+    gazetteer = build_gazetteer(wmca, nlp_config.places)
+    body = "Birmingham and Coventry and Wolverhampton. Cod and haddock. " * 20_000
+    windows = ner_windows("Title", body, gazetteer, nlp_config.places)
+    covered = sum(end - start for start, end in windows)
+    assert covered <= 2 * nlp_config.places.spacy_max_chars + len("Title\n")
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in pairwise(windows))
+
+
+def test_places_entities_in_windows_are_offsets_into_the_whole_text(
+    tagger: EntityTagger, wmca, nlp_config
+) -> None:
+    gazetteer = build_gazetteer(wmca, nlp_config.places)
+    body = "Cod and haddock limits were agreed. " * 200 + "Homes England visited Coventry."
+    text = f"Quotas\n{body}"
+    windows = ner_windows("Quotas", body, gazetteer, nlp_config.places)
+    [found] = tagger.entities_in_windows([text], [windows])
+    assert ("Homes England", "ORG") in {(text[s:e], label) for s, e, _, label in found}
