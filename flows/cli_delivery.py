@@ -77,7 +77,7 @@ def alerts(
     try:
         if send and not enabled_channels(load_profile(settings.config_dir, profile), settings):
             fail("--send needs a channel: SMTP settings and alert recipients, or "
-                  "HORIZON_TEAMS_WEBHOOK_URL / HORIZON_SLACK_WEBHOOK_URL")
+                 "HORIZON_TEAMS_WEBHOOK_URL / HORIZON_SLACK_WEBHOOK_URL")
         report = funding_alerts(profile=profile, send=send, collect=collect,
                                 db=str(db) if db else None, out=str(out) if out else None)
     except (ProfileError, RunInProgress, ValueError) as error:
