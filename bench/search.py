@@ -131,13 +131,14 @@ def _keyword_overlap(searcher, queries: list[str]) -> dict:
     """BM25 top-10 with each term's best TERM_DEPTH postings against all postings."""
     from warehouse.search import keyword
 
-    cur = searcher._generation().con.cursor()
+    generation = searcher._generation()
+    cur = generation.con.cursor()
     depth, runs = keyword.TERM_DEPTH, {}
     for label, keyword.TERM_DEPTH in (("pruned", depth), ("exhaustive", 0)):
         found, timings = [], []
         for q in queries:
             t = time.perf_counter()
-            found.append(keyword.keyword_search(cur, q, 100)[0])
+            found.append(generation.keywords.search(cur, q, 100)[0])
             timings.append(time.perf_counter() - t)
         runs[label] = (found, percentiles(timings))
     keyword.TERM_DEPTH = depth

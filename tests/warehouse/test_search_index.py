@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -12,8 +13,7 @@ from warehouse.db import connect
 from warehouse.save import save_documents, save_enrichments
 from warehouse.search import replica
 from warehouse.search.check import check_search_index
-from warehouse.search.engine import Searcher
-from warehouse.search.keyword import load_fts
+from warehouse.search.engine import IndexNotPublished, Searcher
 from warehouse.search.replica import publish_search_index, refresh_search_index, search_dir
 
 
@@ -66,7 +66,7 @@ def test_search_index_crash_during_publish_keeps_previous_generation(
     world = save_world(tmp_path / "h.duckdb")
     changed_document(world.db, "Sprat quotas agreed.")
 
-    def crash(con) -> None:
+    def crash(*_args) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(replica, "build_keyword_index", crash)
@@ -98,6 +98,22 @@ def test_search_index_refresh_skips_when_nothing_changed(tmp_path: Path) -> None
         assert refresh_search_index(con, world.db) == "search index up to date (generation 1)"
 
 
+def test_search_index_of_an_older_horizon_is_refused_then_rebuilt_by_the_next_run(
+        tmp_path: Path) -> None:
+    world = save_world(tmp_path / "h.duckdb")
+    manifest_path = search_dir(world.db) / replica.MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    del manifest["postings"]  # as published before the postings files existed
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexNotPublished, match=r"older Horizon.*horizon index rebuild"):
+        Searcher(world.db).search("HS2", None)
+    assert "missing file postings-missing.offsets" in check(world.db).problems
+    with connect(world.db) as con:  # same warehouse, but the refresh must not skip it
+        assert refresh_search_index(con, world.db).startswith("search index generation 2")
+    assert Searcher(world.db).search("HS2", None)[0].id == world.ids["hs2-update"]
+    assert check(world.db).ok
+
+
 def test_search_index_searcher_sees_new_generation_without_restart(tmp_path: Path) -> None:
     world = save_world(tmp_path / "h.duckdb")
     searcher = Searcher(world.db)
@@ -123,21 +139,3 @@ def test_search_index_reads_while_another_process_writes(tmp_path: Path) -> None
         assert results[0].id == world.ids["hs2-update"]
     finally:
         holder.communicate("")
-
-
-def test_search_index_bm25_matches_the_fts_extension(tmp_path: Path) -> None:
-    world = save_world(tmp_path / "h.duckdb")
-    manifest = replica.read_manifest(search_dir(world.db))
-    import duckdb
-
-    from warehouse.search.keyword import keyword_search
-
-    with duckdb.connect(str(search_dir(world.db) / manifest["replica"]), read_only=True) as con:
-        load_fts(con)
-        vids, scores = keyword_search(con, "fund transport Coventry", 20)
-        expected = dict(con.execute(
-            "SELECT vid, fts_main_chunks.match_bm25(vid, 'fund transport Coventry') AS s"
-            " FROM chunks WHERE s IS NOT NULL").fetchall())
-    assert len(vids) == len(expected) > 3
-    assert {int(v): pytest.approx(float(s), rel=1e-5) for v, s in zip(vids, scores,
-                                                                         strict=True)} == expected

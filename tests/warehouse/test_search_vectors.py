@@ -46,7 +46,9 @@ def test_search_vectors_ivf_default_probes_scale_with_lists(corpus, ivf) -> None
     nlist = vectors.ivf_lists(len(corpus[0]))
     assert faiss_ivf(ivf).nlist == nlist
     assert faiss_ivf(ivf).nprobe == vectors.ivf_probes(nlist)
-    assert vectors.ivf_probes(nlist) < nlist
+    assert vectors.ivf_probes(64) == 64  # a small index visits every list
+    assert vectors.ivf_probes(vectors.ivf_lists(1_000_000)) == 400  # 10% of 4,000
+    assert vectors.ivf_probes(vectors.ivf_lists(4_000_000)) == 800
 
 
 def test_search_vectors_ivf_removes_and_adds_in_place(corpus) -> None:

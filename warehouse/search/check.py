@@ -8,6 +8,7 @@ import duckdb
 import numpy as np
 
 from warehouse.search import vectors
+from warehouse.search.keyword import postings_files
 from warehouse.search.models import IndexCheck
 from warehouse.search.replica import _CURRENT_CHUNKS, read_manifest, search_dir, sql_literal
 
@@ -24,7 +25,9 @@ def check_search_index(con: duckdb.DuckDBPyConnection, db_path: Path) -> IndexCh
     check = IndexCheck(ok=True, generation=manifest["generation"],
                        index_kind=manifest.get("index_kind"), warehouse_chunks=warehouse_chunks)
     replica, index_path = directory / manifest["replica"], directory / manifest["vectors"]
-    for path in (replica, index_path, directory / manifest.get("texts", "texts-missing")):
+    postings = postings_files(directory / manifest.get("postings", "postings-missing"))
+    for path in (replica, index_path, directory / manifest.get("texts", "texts-missing"),
+                 *postings):
         if not path.exists():
             check.problems.append(f"missing file {path.name}")
     if check.problems:

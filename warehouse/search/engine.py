@@ -17,11 +17,12 @@ from pathlib import Path
 import duckdb
 import faiss
 import numpy as np
+import pyarrow as pa
 
 from warehouse.records import DocumentInsight, ThemeScore
 from warehouse.search import vectors
 from warehouse.search.filters import filter_condition
-from warehouse.search.keyword import chunks_with_phrases, keyword_search, load_fts, split_query
+from warehouse.search.keyword import KeywordIndex, has_phrases, load_fts, split_query
 from warehouse.search.models import (
     DocumentView,
     Passage,
@@ -29,12 +30,12 @@ from warehouse.search.models import (
     SearchFilters,
     SearchResult,
 )
-from warehouse.search.replica import ChunkTexts, read_manifest, search_dir
+from warehouse.search.replica import ChunkTexts, is_current_format, read_manifest, search_dir
 from warehouse.search.text import highlight_spans, passage_window
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 CANDIDATES = 100  # chunks taken from each retriever before fusion
-PARALLEL_RETRIEVERS = True  # keyword (DuckDB) on a worker thread while FAISS runs
+PARALLEL_RETRIEVERS = True  # keyword search on a worker thread while FAISS runs
 # Enough workers that concurrent requests (the web server's threads) never queue behind each other.
 _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="horizon-bm25")
 
@@ -52,7 +53,11 @@ class _Generation:
     vids: np.ndarray  # sorted FAISS ids of every chunk ...
     documents: np.ndarray  # ... the position of its document in `document_ids` ...
     chunk_index: np.ndarray  # ... and its index within the document
-    document_ids: list[uuid.UUID]
+    document_ids: list[uuid.UUID]  # every document, by id
+    cards: pa.Table  # ... and what a result shows of it, row for row
+    keywords: KeywordIndex | None = None
+    # Per profile, row for row with `cards`: themes above threshold (best first), signal, region.
+    _summaries: dict[str, pa.Table] = field(default_factory=dict)
 
     def text(self, vid: int) -> str:
         return self.texts[int(np.searchsorted(self.vids, vid))]
@@ -60,6 +65,21 @@ class _Generation:
     def locate(self, vids: list[int]) -> tuple[np.ndarray, np.ndarray]:
         at = np.searchsorted(self.vids, np.asarray(vids, dtype=np.int64))
         return self.documents[at], self.chunk_index[at]
+
+    def summaries(self, profile: str) -> pa.Table:
+        """Held in memory (a few bytes a document), so results need no query per search."""
+        if profile not in self._summaries:  # two threads may both load it: same result
+            with self.con.cursor() as cur:
+                self._summaries[profile] = cur.execute(
+                    "WITH d AS (SELECT id, row_number() OVER (ORDER BY id) AS pos FROM documents),"
+                    " t AS (SELECT document_id, list(theme ORDER BY score DESC, theme) AS themes"
+                    " FROM theme_scores WHERE profile = ? AND above_threshold"
+                    " GROUP BY document_id)"
+                    " SELECT coalesce(t.themes, []) AS themes, i.signal, i.region_score FROM d"
+                    " LEFT JOIN t ON t.document_id = d.id LEFT JOIN document_insights i"
+                    " ON i.document_id = d.id AND i.profile = ? ORDER BY d.pos",
+                    [profile, profile]).fetch_arrow_table()
+        return self._summaries[profile]
 
 
 @dataclass
@@ -82,9 +102,12 @@ class Searcher:
 
     def _generation(self) -> _Generation:
         manifest = read_manifest(self.directory)
-        if manifest is None or "texts" not in manifest:
-            raise IndexNotPublished(f"no current search index in {self.directory}; run "
-                                    "`horizon index rebuild`")
+        if manifest is None:
+            raise IndexNotPublished(f"no search index in {self.directory} yet; run the daily "
+                                    "flow or `horizon index rebuild`")
+        if not is_current_format(manifest):
+            raise IndexNotPublished(f"the search index in {self.directory} was built by an older "
+                                    "Horizon; run `horizon index rebuild`")
         with self._lock:
             if self._current is None or self._current.number != manifest["generation"]:
                 con = duckdb.connect(str(self.directory / manifest["replica"]), read_only=True)
@@ -94,8 +117,10 @@ class Searcher:
                 # reading it (closing the connection closes their cursors: "No open result set",
                 # "Connection already closed"). It closes when the last of them drops it.
                 texts = ChunkTexts(self.directory / manifest["texts"])
-                self._current = _Generation(manifest["generation"], con, index, texts,
-                                            *_chunk_map(con))
+                gen = _Generation(manifest["generation"], con, index, texts, *_documents(con))
+                gen.keywords = KeywordIndex(con, self.directory / manifest["postings"],
+                                            gen.vids, gen.text)
+                self._current = gen
             return self._current
 
     @property
@@ -108,13 +133,12 @@ class Searcher:
         filters = filters or SearchFilters()
         gen = self._generation()
         cur = gen.con.cursor()
-        allowed_sql, allowed_params, allowed = _allowed(cur, filters)
+        allowed = _allowed(cur, filters)
         candidates: dict[int, _Candidate] = {}
         keyword = None
         if query.strip() and query_vector is not None and PARALLEL_RETRIEVERS:
-            # BM25 in DuckDB and FAISS both release the GIL: run them side by side.
-            keyword = _POOL.submit(_keyword_on_own_cursor, gen.con, query, allowed_sql,
-                                   allowed_params)
+            # BM25 (numpy over memory-mapped postings) and FAISS both release the GIL.
+            keyword = _POOL.submit(_keyword_on_own_cursor, gen, query, allowed)
         if query_vector is not None:
             hits = vectors.search(gen.index, query_vector, CANDIDATES, allowed)
             for rank, (vid, score) in enumerate(zip(hits.ids, hits.scores, strict=True), 1):
@@ -123,16 +147,16 @@ class Searcher:
                 c.fused += 1.0 / (RRF_K + rank)
         if query.strip():
             vids, scores = (keyword.result() if keyword is not None else
-                            keyword_search(cur, query, CANDIDATES, allowed_sql, allowed_params))
+                            gen.keywords.search(cur, query, CANDIDATES, allowed))
             for rank, (vid, score) in enumerate(zip(vids, scores, strict=True), 1):
                 c = candidates.setdefault(int(vid), _Candidate(int(vid)))
                 c.keyword_rank, c.keyword_score = rank, float(score)
                 c.fused += 1.0 / (RRF_K + rank)
         _, phrases = split_query(query)
         if phrases:
-            keep = chunks_with_phrases(cur, list(candidates), phrases)
-            candidates = {vid: c for vid, c in candidates.items() if vid in keep}
-        return _to_results(gen, cur, candidates, query, filters, limit)
+            candidates = {vid: c for vid, c in candidates.items()
+                          if has_phrases(gen.text(vid), phrases)}
+        return _to_results(gen, candidates, query, filters, limit)
 
     def similar(self, document_id: uuid.UUID, filters: SearchFilters | None = None,
                 limit: int = 10) -> list[SearchResult]:
@@ -146,13 +170,12 @@ class Searcher:
             raise KeyError(str(document_id))
         centre = vectors.reconstruct(gen.index, np.array(vids)).mean(axis=0)
         centre /= np.linalg.norm(centre) or 1.0
-        _, _, allowed = _allowed(cur, filters)
+        allowed = _allowed(cur, filters)
         hits = vectors.search(gen.index, centre, CANDIDATES * 2, allowed)
         candidates: dict[int, _Candidate] = {}
         for rank, (vid, score) in enumerate(zip(hits.ids, hits.scores, strict=True), 1):
             candidates[int(vid)] = _Candidate(int(vid), 1.0 / (RRF_K + rank), rank, float(score))
-        results = _to_results(gen, cur, candidates, "", filters, limit + 1,
-                              exclude={document_id})
+        results = _to_results(gen, candidates, "", filters, limit + 1, exclude={document_id})
         return results[:limit]
 
     def facets(self, profile: str = "wmca") -> dict[str, list[str]]:
@@ -181,72 +204,61 @@ class Searcher:
                             insight=insight, cluster_size=cluster, passages=passages)
 
 
-def _keyword_on_own_cursor(con: duckdb.DuckDBPyConnection, query: str, allowed_sql: str | None,
-                           allowed_params: list) -> tuple[np.ndarray, np.ndarray]:
-    with con.cursor() as cur:
-        return keyword_search(cur, query, CANDIDATES, allowed_sql, allowed_params)
+def _keyword_on_own_cursor(gen: _Generation, query: str, allowed: np.ndarray | None
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    with gen.con.cursor() as cur:
+        return gen.keywords.search(cur, query, CANDIDATES, allowed)
 
 
-def _allowed(cur: duckdb.DuckDBPyConnection, filters: SearchFilters
-             ) -> tuple[str | None, list, np.ndarray | None]:
+def _allowed(cur: duckdb.DuckDBPyConnection, filters: SearchFilters) -> np.ndarray | None:
+    """The vids the filters allow, sorted (None: no filter)."""
     if not filters.active:
-        return None, [], None
+        return None
     condition, params = filter_condition(filters)
-    sql = ("SELECT c.vid FROM chunks c JOIN documents d ON d.id = c.document_id"
-           f" WHERE {condition}")
-    vids = cur.execute(sql, params).fetchnumpy()["vid"]
-    return sql, params, np.asarray(vids, dtype=np.int64)
+    vids = cur.execute("SELECT c.vid FROM chunks c JOIN documents d ON d.id = c.document_id"
+                       f" WHERE {condition} ORDER BY c.vid", params).fetchnumpy()["vid"]
+    return np.asarray(vids, dtype=np.int64)
 
 
-def _chunk_map(con: duckdb.DuckDBPyConnection
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[uuid.UUID]]:
-    """vid -> (document, chunk index), held in memory: ~20 bytes a chunk."""
-    document_ids = [row[0] for row in con.execute(
-        "SELECT DISTINCT document_id FROM chunks ORDER BY 1").fetchall()]
+def _documents(con: duckdb.DuckDBPyConnection
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[uuid.UUID], pa.Table]:
+    """vid -> (document position, chunk index) (~20 bytes a chunk) and the documents' cards."""
+    cards = con.execute("SELECT id, title, url, source, kind, published_at FROM documents"
+                        " ORDER BY id").fetch_arrow_table()
     data = con.execute(
-        "WITH d AS (SELECT document_id, row_number() OVER (ORDER BY document_id) - 1 AS pos"
-        " FROM (SELECT DISTINCT document_id FROM chunks))"
+        "WITH d AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS pos FROM documents)"
         " SELECT c.vid, d.pos::INTEGER AS pos, c.chunk_index FROM chunks c"
-        " JOIN d USING (document_id) ORDER BY c.vid").fetchnumpy()
+        " JOIN d ON d.id = c.document_id ORDER BY c.vid").fetchnumpy()
+    document_ids = [uuid.UUID(str(i)) for i in cards.column("id").to_pylist()]
     return (np.asarray(data["vid"], dtype=np.int64), np.asarray(data["pos"], dtype=np.int32),
-            np.asarray(data["chunk_index"], dtype=np.int32), document_ids)
+            np.asarray(data["chunk_index"], dtype=np.int32), document_ids, cards)
 
 
-def _to_results(gen: _Generation, cur: duckdb.DuckDBPyConnection,
-                candidates: dict[int, _Candidate], query: str, filters: SearchFilters,
-                limit: int, exclude: set[uuid.UUID] | None = None) -> list[SearchResult]:
+def _to_results(gen: _Generation, candidates: dict[int, _Candidate], query: str,
+                filters: SearchFilters, limit: int, exclude: set[uuid.UUID] | None = None
+                ) -> list[SearchResult]:
     if not candidates:
         return []
     positions, indexes = gen.locate(list(candidates))
-    per_doc: dict[uuid.UUID, list[tuple[_Candidate, int]]] = defaultdict(list)
+    per_doc: dict[int, list[tuple[_Candidate, int]]] = defaultdict(list)
     for candidate, position, index in zip(candidates.values(), positions, indexes, strict=True):
-        doc_id = gen.document_ids[position]
-        if not (exclude and doc_id in exclude):
-            per_doc[doc_id].append((candidate, int(index)))
+        if not (exclude and gen.document_ids[position] in exclude):
+            per_doc[int(position)].append((candidate, int(index)))
     ranked = sorted(per_doc.items(), key=lambda item: (
-        -max(c.fused for c, _ in item[1]), -len(item[1]), str(item[0])))[:limit]
-    ids = [doc_id for doc_id, _ in ranked]
-    best_of = {doc_id: max(chunks, key=lambda item: (item[0].fused, -item[1]))
-               for doc_id, chunks in ranked}
-    docs = {r[0]: r for r in cur.execute(
-        "SELECT id, title, url, source, kind, published_at FROM documents"
-        f" WHERE id IN ({_uuid_list(ids)})").fetchall()}
-    themes = _themes(cur, filters.profile, ids)
-    insights = _insights(cur, filters.profile, ids)
+        -max(c.fused for c, _ in item[1]), -len(item[1]), item[0]))[:limit]
+    at = pa.array([position for position, _ in ranked], type=pa.int64())
+    cards = gen.cards.take(at).to_pylist()
+    summaries = gen.summaries(filters.profile).take(at).to_pylist()
     results = []
-    for doc_id, chunks in ranked:
-        best, index = best_of[doc_id]
+    for (position, chunks), card, summary in zip(ranked, cards, summaries, strict=True):
+        best, index = max(chunks, key=lambda item: (item[0].fused, -item[1]))
         text = gen.text(best.vid)
         passage, spans = passage_window(text, highlight_spans(text, query))
-        doc = docs[doc_id]
-        insight = insights.get(doc_id)
         results.append(SearchResult(
-            id=doc_id, title=doc[1], url=doc[2], source=doc[3], kind=doc[4],
-            published_at=doc[5],
-            themes=[t.theme for t in sorted(themes.get(doc_id, []), key=lambda t: -t.score)
-                    if t.above_threshold],
-            signal=insight.signal.value if insight else None,
-            region_score=insight.region_score if insight else None,
+            id=gen.document_ids[position], title=card["title"], url=card["url"],
+            source=card["source"], kind=card["kind"], published_at=card["published_at"],
+            themes=summary["themes"], signal=summary["signal"],
+            region_score=summary["region_score"],
             passage=Passage(chunk_index=index, text=passage, highlights=spans),
             score=round(best.fused, 6),
             scores=ScoreDetail(fused=round(best.fused, 6), dense_rank=best.dense_rank,

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from warehouse.search import vectors
-from warehouse.search.keyword import build_keyword_index
+from warehouse.search.keyword import build_keyword_index, postings_files
 from warehouse.search.models import PublishReport
 
 MANIFEST = "manifest.json"
@@ -72,11 +72,17 @@ def warehouse_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _previous(directory: Path, manifest: dict | None) -> tuple[Path, Path] | None:
-    if not manifest or "texts" not in manifest:  # none, or written by an older Horizon
+    if not is_current_format(manifest):  # none, or written by an older Horizon
         return None
     replica, index = directory / manifest["replica"], directory / manifest["vectors"]
-    texts = directory / manifest["texts"]
-    return (replica, index) if replica.exists() and index.exists() and texts.exists() else None
+    others = [directory / manifest["texts"], *postings_files(directory / manifest["postings"])]
+    present = replica.exists() and index.exists() and all(p.exists() for p in others)
+    return (replica, index) if present else None
+
+
+def is_current_format(manifest: dict | None) -> bool:
+    """Whether this Horizon can search the generation (older ones lack files it reads)."""
+    return bool(manifest) and "texts" in manifest and "postings" in manifest
 
 
 def publish_search_index(con: duckdb.DuckDBPyConnection, db_path: Path, *,
@@ -126,9 +132,10 @@ def publish_search_index(con: duckdb.DuckDBPyConnection, db_path: Path, *,
     vector_seconds = time.perf_counter() - vector_started
 
     texts_name = f"texts-{generation:06d}.bin"
+    postings_name = f"postings-{generation:06d}"
     with duckdb.connect(str(tmp_replica)) as rep:
         keyword_started = time.perf_counter()
-        build_keyword_index(rep)
+        build_keyword_index(rep, directory / postings_name)
         keyword_seconds = time.perf_counter() - keyword_started
         rep.execute("CHECKPOINT")
         write_texts(rep, directory / texts_name)
@@ -141,7 +148,7 @@ def publish_search_index(con: duckdb.DuckDBPyConnection, db_path: Path, *,
                            vector_seconds=round(vector_seconds, 3))
     _write_manifest(directory, {
         "generation": generation, "replica": replica_name, "vectors": vectors_name,
-        "texts": texts_name,
+        "texts": texts_name, "postings": postings_name,
         "index_kind": report.index_kind, "chunks": count,
         "next_vid": max(next_vid, (top or -1) + 1), "fingerprint": fingerprint,
         "published_at": datetime.now(UTC).isoformat(),
