@@ -71,7 +71,8 @@ def main() -> None:
     parser.add_argument("--backends", default="torch,onnx,onnx_int8,torch_int8")
     parser.add_argument("--max-paragraphs", type=int, default=300)
     parser.add_argument("--evidence", default="",
-                        help="e.g. 3x12,1x12: evidence_max_chunks x evidence_max_sentences")
+                        help="e.g. 3x12,2x8,2x8c: evidence_max_chunks x evidence_max_sentences,"
+                        " c = in-context sentence vectors (no second encoding)")
     args = parser.parse_args()
     settings = Settings()
     config = load_nlp_config(settings.config_dir)
@@ -144,9 +145,10 @@ def compare_evidence(variants: list[str], config, encoder, profile, settings) ->
     chosen: dict[str, list[str]] = {}
     print(f"\nevidence on the dev split ({len(records)} records; labelled themes only):")
     for variant in variants:
-        chunks, sentences = (int(part) for part in variant.split("x"))
-        themes = config.themes.model_copy(update={"evidence_max_chunks": chunks,
-                                                  "evidence_max_sentences": sentences})
+        chunks, sentences = (int(part) for part in variant.rstrip("c").split("x"))
+        themes = config.themes.model_copy(update={
+            "evidence_max_chunks": chunks, "evidence_max_sentences": sentences,
+            "evidence_encoding": "in_context" if variant.endswith("c") else "separate"})
         varied = config.model_copy(update={"themes": themes})
         kit = build_kit(profile, encoder, varied, settings.config_dir, with_spacy=False)
         timings: dict[str, float] = {}

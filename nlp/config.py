@@ -66,6 +66,10 @@ class ThemeScoringConfig(BaseModel):
     evidence_max_chunks: int = Field(default=3, ge=1)
     evidence_max_sentences: int = Field(default=12, ge=1)
     evidence_max_chars: int = Field(default=400, ge=20)
+    # separate: candidate sentences encoded again on their own; in_context: their vectors are the
+    # mean of their tokens' vectors from the chunk's own pass (no second encoding; needs an
+    # encoder with encode_with_spans, i.e. the onnx backends, else separate is used).
+    evidence_encoding: Literal["separate", "in_context"] = "separate"
 
     @model_validator(mode="after")
     def _thresholds_in_range(self) -> ThemeScoringConfig:

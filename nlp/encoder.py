@@ -35,14 +35,12 @@ class TextEncoder(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
-class SentenceTransformerEncoder:
-    """A loaded SentenceTransformer behind the `TextEncoder` protocol."""
+class NamedEncoder:
+    """What every real encoder carries: its vector size and the version stored with vectors."""
 
-    def __init__(self, model: Any, dimension: int, version: str, batch_size: int) -> None:
-        self._model = model
+    def __init__(self, dimension: int, version: str) -> None:
         self._dimension = dimension
         self._version = version
-        self._batch_size = batch_size
 
     @property
     def dimension(self) -> int:
@@ -51,6 +49,15 @@ class SentenceTransformerEncoder:
     @property
     def version(self) -> str:
         return self._version
+
+
+class SentenceTransformerEncoder(NamedEncoder):
+    """A loaded SentenceTransformer behind the `TextEncoder` protocol."""
+
+    def __init__(self, model: Any, dimension: int, version: str, batch_size: int) -> None:
+        super().__init__(dimension, version)
+        self._model = model
+        self._batch_size = batch_size
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from nlp.encoder import NamedEncoder
+
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
@@ -39,17 +41,16 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-class OnnxEncoder:
+class OnnxEncoder(NamedEncoder):
     """The sentence-transformers model's transformer run by ONNX Runtime."""
 
     def __init__(self, model: Any, cache_dir: Path, dimension: int, version: str,
                  batch_size: int, max_tokens: int, *, int8: bool = False) -> None:
         import onnxruntime
 
+        super().__init__(dimension, f"{version}+onnx" + ("-int8" if int8 else ""))
         self._tokenizer = model.tokenizer
         self._pad_id = int(self._tokenizer.pad_token_id or 0)
-        self._dimension = dimension
-        self._version = f"{version}+onnx" + ("-int8" if int8 else "")
         self._batch_size = batch_size
         self._max_tokens = max_tokens
         path = prepare_onnx(model, cache_dir, version, int8=int8)
@@ -62,20 +63,23 @@ class OnnxEncoder:
                                                      providers=["CPUExecutionProvider"])
         self._inputs = [i.name for i in self._session.get_inputs()]
 
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
-    @property
-    def version(self) -> str:
-        return self._version
-
     def encode(self, texts: list[str]) -> np.ndarray:
+        return self.encode_with_spans(texts, None)[0]
+
+    def encode_with_spans(self, texts: list[str], spans: list[list[tuple[int, int]]] | None
+                          ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Text vectors and, if `spans` are given, a vector per character span of each text:
+        the mean of the span's token vectors from the same pass (in context, no second
+        encoding), L2-normalised; a zero row for a span past the token limit."""
         out = np.zeros((len(texts), self._dimension), dtype=np.float32)
+        span_vectors = [np.zeros((len(row), self._dimension), dtype=np.float32)
+                        for row in (spans or [[] for _ in texts])]
         if not texts:
-            return out
-        ids = self._tokenizer(list(texts), truncation=True, max_length=self._max_tokens,
-                              padding=False)["input_ids"]
+            return out, span_vectors
+        encoded = self._tokenizer(list(texts), truncation=True, max_length=self._max_tokens,
+                                  padding=False, return_offsets_mapping=spans is not None,
+                                  return_special_tokens_mask=spans is not None)
+        ids = encoded["input_ids"]
         order = np.argsort([-len(row) for row in ids], kind="stable")
         for start in range(0, len(texts), self._batch_size):
             rows = order[start:start + self._batch_size]
@@ -84,7 +88,32 @@ class OnnxEncoder:
                      "token_type_ids": np.zeros_like(input_ids)}
             hidden = self._session.run(None, {name: feeds[name] for name in self._inputs})[0]
             out[rows] = mean_pool(hidden, mask)
+            if spans is not None:
+                for at, row in enumerate(rows):
+                    span_vectors[row] = pool_spans(
+                        hidden[at], encoded["offset_mapping"][row],
+                        encoded["special_tokens_mask"][row], spans[row], self._dimension)
+        return out, span_vectors
+
+
+def pool_spans(hidden: np.ndarray, offsets: list[tuple[int, int]], special: list[int],
+               spans: list[tuple[int, int]], dimension: int) -> np.ndarray:
+    """L2-normalised mean of the token vectors inside each character span (zero row if none)."""
+    out = np.zeros((len(spans), dimension), dtype=np.float32)
+    real = [j for j, flag in enumerate(special) if not flag]
+    if not spans or not real:
         return out
+    starts = np.array([offsets[j][0] for j in real])
+    ends = np.array([offsets[j][1] for j in real])
+    running = np.vstack([np.zeros((1, hidden.shape[1]), dtype=np.float64),
+                         np.cumsum(hidden[real], axis=0, dtype=np.float64)])
+    for index, (begin, finish) in enumerate(spans):
+        low = int(np.searchsorted(starts, begin, side="left"))
+        high = int(np.searchsorted(ends, finish, side="right"))
+        if high > low:
+            pooled = (running[high] - running[low]) / (high - low)
+            out[index] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+    return out
 
 
 def pad_batch(rows: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:

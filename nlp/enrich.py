@@ -31,9 +31,10 @@ from nlp.themes import (
     evidence_chunks,
     score_themes,
     select_evidence,
+    sentence_candidates,
     to_theme_scores,
 )
-from warehouse.records import Document, DocumentInsight, Enrichment
+from warehouse.records import Chunk, Document, DocumentInsight, Enrichment
 
 # Texts per encoder call, in batches: large enough for length-sorting, small enough for memory.
 _BATCHES_PER_CALL = 8
@@ -56,21 +57,34 @@ def enrich_documents(
     clock = timings if timings is not None else {}
     with _stage(clock, "chunking"):
         chunked = [chunk_document(document, config) for document in documents]
-    with _stage(clock, "encode chunks"):
-        vectors = embed_texts([c.text for chunks in chunked for c in chunks], encoder, config)
-    per_document = _split(vectors, [len(chunks) for chunks in chunked])
-
-    with _stage(clock, "theme head"):
-        matches = [score_themes(v, kit.themes) for v in per_document]
-        candidates = [
-            candidate_sentences(chunks, evidence_chunks(match, config.themes), config.themes)
-            for chunks, match in zip(chunked, matches, strict=True)
-        ]
-    with _stage(clock, "encode evidence sentences"):
-        sentence_vectors = embed_texts(
-            [text for pairs in candidates for _, text in pairs], encoder, config
-        )
-    per_document_sentences = _split(sentence_vectors, [len(pairs) for pairs in candidates])
+    texts = [c.text for chunks in chunked for c in chunks]
+    sizes = [len(chunks) for chunks in chunked]
+    if _in_context(encoder, config):
+        with _stage(clock, "chunking"):
+            sentences = [sentence_candidates(text, config.themes) for text in texts]
+        with _stage(clock, "encode chunks"):
+            vectors, sentence_vectors = embed_texts_with_spans(
+                texts, [[span for span, _ in row] for row in sentences], encoder, config)
+        per_document = _split(vectors, sizes)
+        with _stage(clock, "theme head"):
+            matches = [score_themes(v, kit.themes) for v in per_document]
+        with _stage(clock, "encode evidence sentences"):
+            candidates, per_document_sentences = _in_context_evidence(
+                chunked, matches, sentences, sentence_vectors, encoder, config)
+    else:
+        with _stage(clock, "encode chunks"):
+            vectors = embed_texts(texts, encoder, config)
+        per_document = _split(vectors, sizes)
+        with _stage(clock, "theme head"):
+            matches = [score_themes(v, kit.themes) for v in per_document]
+            candidates = [
+                candidate_sentences(chunks, evidence_chunks(match, config.themes), config.themes)
+                for chunks, match in zip(chunked, matches, strict=True)
+            ]
+        with _stage(clock, "encode evidence sentences"):
+            encoded = embed_texts([text for pairs in candidates for _, text in pairs], encoder,
+                                  config)
+        per_document_sentences = _split(encoded, [len(pairs) for pairs in candidates])
     with _stage(clock, "spaCy entities"):
         entities = _entities(documents, kit, config)
 
@@ -164,6 +178,60 @@ def embed_texts(texts: list[str], encoder: TextEncoder, config: NlpConfig) -> np
         rows = order[start:start + step]
         out[rows] = encoder.encode([texts[i] for i in rows])
     return out
+
+
+def embed_texts_with_spans(texts: list[str], spans: list[list[tuple[int, int]]],
+                           encoder: TextEncoder, config: NlpConfig
+                           ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """As embed_texts, plus in-context vectors of the character spans of each text."""
+    out = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
+    span_vectors: list[np.ndarray] = [np.zeros((0, encoder.dimension), dtype=np.float32)] * len(
+        texts)
+    order = np.argsort([-len(text) for text in texts], kind="stable")
+    step = config.encoder.batch_size * _BATCHES_PER_CALL
+    for start in range(0, len(texts), step):
+        rows = order[start:start + step]
+        vectors, pooled = encoder.encode_with_spans(  # type: ignore[attr-defined]
+            [texts[i] for i in rows], [spans[i] for i in rows])
+        out[rows] = vectors
+        for row, row_vectors in zip(rows, pooled, strict=True):
+            span_vectors[row] = row_vectors
+    return out, span_vectors
+
+
+def _in_context(encoder: TextEncoder, config: NlpConfig) -> bool:
+    return (config.themes.evidence_encoding == "in_context"
+            and callable(getattr(encoder, "encode_with_spans", None)))
+
+
+def _in_context_evidence(
+    chunked: list[list[Chunk]], matches: list[ThemeMatch],
+    sentences: list[list[tuple[tuple[int, int], str]]], sentence_vectors: list[np.ndarray],
+    encoder: TextEncoder, config: NlpConfig,
+) -> tuple[list[list[tuple[int, str]]], list[np.ndarray]]:
+    """Candidate sentences of each document's best chunks with their in-context vectors.
+
+    A sentence past the encoder's token limit has no in-context vector: it is encoded on its
+    own (rare: chunks are sized to fit)."""
+    candidates, vectors, missing = [], [], []
+    first = 0
+    for document, (chunks, match) in enumerate(zip(chunked, matches, strict=True)):
+        pairs, rows = [], []
+        for index in evidence_chunks(match, config.themes):
+            for (_, text), vector in zip(sentences[first + index],
+                                         sentence_vectors[first + index], strict=True):
+                if not vector.any():
+                    missing.append((document, len(pairs), text))
+                pairs.append((index, text))
+                rows.append(vector)
+        candidates.append(pairs)
+        vectors.append(np.array(rows, dtype=np.float32).reshape(len(rows), encoder.dimension))
+        first += len(chunks)
+    if missing:
+        encoded = embed_texts([text for _, _, text in missing], encoder, config)
+        for (document, at, _), vector in zip(missing, encoded, strict=True):
+            vectors[document][at] = vector
+    return candidates, vectors
 
 
 def _split(vectors: np.ndarray, sizes: list[int]) -> list[np.ndarray]:

@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 
 from nlp.config import NlpConfig, ThemeScoringConfig
 from nlp.encoder import TextEncoder
-from nlp.sentences import count_words, split_sentences
+from nlp.sentences import count_words, iter_sentence_spans, normalise_space
 from warehouse.profiles import Profile
 from warehouse.records import Chunk, ThemeScore
 
@@ -120,12 +120,17 @@ def candidate_sentences(
     chunks: list[Chunk], chunk_indices: list[int], settings: ThemeScoringConfig
 ) -> list[tuple[int, str]]:
     """(chunk index, sentence) pairs to encode for evidence; very short fragments are skipped."""
-    pairs: list[tuple[int, str]] = []
-    for index in chunk_indices:
-        sentences = split_sentences(chunks[index].text)
-        substantial = [s for s in sentences if count_words(s) >= 4] or sentences
-        pairs.extend((index, s) for s in substantial[: settings.evidence_max_sentences])
-    return pairs
+    return [(index, text) for index in chunk_indices
+            for _, text in sentence_candidates(chunks[index].text, settings)]
+
+
+def sentence_candidates(text: str, settings: ThemeScoringConfig
+                        ) -> list[tuple[tuple[int, int], str]]:
+    """The chunk's first `evidence_max_sentences` substantial sentences: (span, sentence)."""
+    pairs = [((span.start, span.end), normalise_space(text[span.start:span.end]))
+             for span in iter_sentence_spans(text)]
+    substantial = [pair for pair in pairs if count_words(pair[1]) >= 4] or pairs
+    return substantial[: settings.evidence_max_sentences]
 
 
 def select_evidence(

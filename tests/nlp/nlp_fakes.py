@@ -40,3 +40,25 @@ class HashingEncoder:
                 vectors[row, zlib.crc32(stem.encode()) % self._dimension] += 1.0
             vectors[row, 0] += 0.01  # no zero rows
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+class SpanHashingEncoder(HashingEncoder):
+    """Also gives span vectors from the same call, as the ONNX encoder does; spans ending past
+    `limit_chars` get a zero row (past the token limit)."""
+
+    def __init__(self, limit_chars: int = 10**9) -> None:
+        super().__init__()
+        self.limit_chars = limit_chars
+
+    def encode_with_spans(self, texts: list[str], spans: list[list[tuple[int, int]]]
+                          ) -> tuple[np.ndarray, list[np.ndarray]]:
+        pooled = []
+        for text, row in zip(texts, spans, strict=True):
+            vectors = np.zeros((len(row), self.dimension), dtype=np.float32)
+            inside = [i for i, (_, end) in enumerate(row) if end <= self.limit_chars]
+            if inside:
+                vectors[inside] = HashingEncoder.encode(
+                    self, [text[row[i][0]:row[i][1]] for i in inside])
+                self.calls.pop()  # counted once below, as one pass
+            pooled.append(vectors)
+        return self.encode(texts), pooled

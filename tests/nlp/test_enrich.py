@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 from factories import make_document
-from nlp_fakes import HashingEncoder
+from nlp_fakes import HashingEncoder, SpanHashingEncoder
 
 from nlp.config import NlpConfig
 from nlp.enrich import embed_texts, enrich_documents
@@ -100,3 +100,38 @@ def test_enrich_timings_name_every_stage(
     assert {"chunking", "encode chunks", "theme head", "encode evidence sentences",
             "spaCy entities", "places", "signals", "funding"} <= set(timings)
     assert all(seconds >= 0.0 for seconds in timings.values())
+
+
+@pytest.mark.parametrize("limit_chars", [10**9, 300])
+def test_enrich_in_context_evidence_encodes_no_second_pass_and_falls_back_past_the_limit(
+    fake_kit: EnrichmentKit, nlp_config: NlpConfig, limit_chars: int
+) -> None:
+    documents = [make_document(url=f"https://www.gov.uk/government/news/mixed-{i}",
+                               body_text=("Fishing quotas were agreed with Norway today. "
+                                          "Bus services and rail stations get new funding. "
+                                          "The museum opens on Sunday afternoons. ") * 25)
+                 for i in range(3)]
+    separate = enrich_documents(documents, fake_kit, HashingEncoder(), nlp_config, now=NOW)
+    themes = nlp_config.themes.model_copy(update={"evidence_encoding": "in_context"})
+    in_context = nlp_config.model_copy(update={"themes": themes})
+    encoder = SpanHashingEncoder(limit_chars)
+    timings: dict[str, float] = {}
+    found = enrich_documents(documents, fake_kit, encoder, in_context, now=NOW, timings=timings)
+    # The fake's in-context vectors equal its standalone ones, so the evidence is the same ...
+    assert [[s.evidence for s in e.theme_scores] for e in found] == [
+        [s.evidence for s in e.theme_scores] for e in separate]
+    assert all(s.evidence for e in found for s in e.theme_scores)
+    # ... and only sentences past the limit were encoded again.
+    chunk_calls = 1  # every chunk of 3 small documents fits one call
+    assert len(encoder.calls) == chunk_calls + (0 if limit_chars > 10**6 else 1)
+    assert "encode evidence sentences" in timings
+
+
+def test_enrich_in_context_setting_needs_an_encoder_with_spans(
+    fake_kit: EnrichmentKit, fake_encoder: HashingEncoder, nlp_config: NlpConfig
+) -> None:
+    themes = nlp_config.themes.model_copy(update={"evidence_encoding": "in_context"})
+    config = nlp_config.model_copy(update={"themes": themes})
+    found = enrich_documents(_documents(2), fake_kit, fake_encoder, config, now=NOW)
+    assert all(s.evidence for e in found for s in e.theme_scores)
+    assert len(fake_encoder.calls) == 2  # chunks, then evidence sentences on their own
