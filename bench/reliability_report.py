@@ -44,45 +44,24 @@ from warehouse.settings import apply_offline_environment  # noqa: E402
 
 apply_offline_environment()
 
-from faultserver import fault_server  # noqa: E402
 from fuzz_parsers import fuzz  # noqa: E402
 from parser_cases import PARSERS, bodies, seeds  # noqa: E402
 from test_crash_recovery import KILLED_WRITE  # noqa: E402
 from test_delivery_crash import RECIPIENTS, kill_during_send  # noqa: E402
 from test_retry_after import crawl_busy_host  # noqa: E402
-from test_source_faults import FAULTY, TOLERATED, sources_for  # noqa: E402
-from world import HEALTHY, HEALTHY_NEW, collect_with, small_snapshot  # noqa: E402
+from test_source_faults import FAULTY, TOLERATED, rows_by_source, run_faults  # noqa: E402
+from world import HEALTHY, HEALTHY_NEW  # noqa: E402
 
 from warehouse.db import connect  # noqa: E402
 
 HEALED_RECORDS = 2  # ok_feed and ok_json serve two records each
 
 
-def _rows(db: str) -> dict[str, tuple[int, int]]:
-    with connect(db, read_only=True) as con:
-        rows = con.execute("SELECT source, count(*), count(DISTINCT url) FROM documents"
-                           " GROUP BY source").fetchall()
-    return {source: (count, distinct) for source, count, distinct in rows}
-
-
 def source_faults(base: Path) -> list[tuple[str, bool, int, int]]:
-    snapshot = small_snapshot(base / "snapshot")
-    db = str(base / "h.duckdb")
-    sources = sources_for(FAULTY)
-    with fault_server(snapshot) as server, fault_server(snapshot) as elsewhere:
-        elsewhere.faults["evil.example.org"] = "ok_feed"
-        server.offsite_url = elsewhere.url.replace("127.0.0.1", "localhost") + \
-            "/evil.example.org"
-        server.faults.update({h: f for h, f, _, _ in FAULTY.values()})
-        server.faults.update({h: f for h, f, *_ in TOLERATED.values()})
-        server.faults["mirror.example.org"] = "ok_feed"
-        first = {r.source: r for r in collect_with(server.url, db, str(base / "w1"), sources)}
-        stored_first = _rows(db)
-        server.faults.update({h: healed for h, _, healed, _ in FAULTY.values()})
-        server.faults.update({h: "ok_feed" for h, *_ in TOLERATED.values()})
-        second = {r.source: r for r in collect_with(server.url, db, str(base / "w2"), sources)}
-        offsite_hits = sum(elsewhere.hits.values())
-    stored = _rows(db)
+    runs = run_faults(base)
+    first, second, stored_first = runs["first"], runs["second"], runs["rows_first"]
+    offsite_hits = sum(runs["offsite_hits"].values())
+    stored = rows_by_source(runs["db"])
     lines = []
     for name in HEALTHY:
         count, distinct = stored_first.get(name, (0, 0))
@@ -111,7 +90,7 @@ def killed_write(base: Path) -> tuple[str, bool, int, int]:
     with connect(db, read_only=True) as con:
         half = con.execute("SELECT count(*) FROM documents").fetchone()[0]
     subprocess.run(run, cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
-    count, distinct = _rows(db).get("t", (0, 0))
+    count, distinct = rows_by_source(db).get("t", (0, 0))
     ok = killed.returncode == -signal.SIGKILL and half == 0 and distinct == 50
     return "SIGKILL inside a warehouse write, then saved again", ok, 50 - distinct, \
         count - distinct

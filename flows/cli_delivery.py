@@ -28,12 +28,14 @@ DbOption = Annotated[Path | None, typer.Option(help="DuckDB warehouse file.")]
 OutOption = Annotated[Path | None, typer.Option(help="Folder for the output files.")]
 
 
-
-def _print_report(report) -> None:
+def _finish(report) -> None:
+    """Print the run's notes and files; exit 1 unless it succeeded."""
     for note in report.notes:
         console.print(f"Note: {note}", highlight=False)
     for path in report.outputs:
         console.print(f"Written: [bold]{path}[/bold]")
+    if report.status.value != "succeeded":
+        raise typer.Exit(code=1)
 
 
 def digest(
@@ -46,7 +48,6 @@ def digest(
     """Render a day's digest from the warehouse (.html, .txt, .eml); --send mails it once."""
     from flows.digest_delivery import digest_delivery
     from flows.lock import RunInProgress
-    from warehouse.profiles import ProfileError
 
     digest_day = parse_day(day, "--date")
     if send and not get_settings().smtp_host:
@@ -56,9 +57,7 @@ def digest(
                                  db=str(db) if db else None, out=str(out) if out else None)
     except (ProfileError, RunInProgress, ValueError) as error:
         fail(str(error))
-    _print_report(report)
-    if report.status.value != "succeeded":
-        raise typer.Exit(code=1)
+    _finish(report)
 
 
 def alerts(
@@ -71,7 +70,7 @@ def alerts(
     """Funding alerts due now: new calls, updated calls, deadline reminders; --send sends once."""
     from flows.funding_alerts import enabled_channels, funding_alerts
     from flows.lock import RunInProgress
-    from warehouse.profiles import ProfileError, load_profile
+    from warehouse.profiles import load_profile
 
     settings = get_settings()
     try:
@@ -82,9 +81,7 @@ def alerts(
                                 db=str(db) if db else None, out=str(out) if out else None)
     except (ProfileError, RunInProgress, ValueError) as error:
         fail(str(error))
-    _print_report(report)
-    if report.status.value != "succeeded":
-        raise typer.Exit(code=1)
+    _finish(report)
 
 
 def load_deployments(path: Path = PREFECT_YAML) -> list[Any]:

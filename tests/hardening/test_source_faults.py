@@ -7,6 +7,8 @@ One collect run with all faults at once, then a second run with every fault heal
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from faultserver import fault_server
 from world import (
@@ -63,9 +65,18 @@ def sources_for(names: dict[str, tuple[str, str, str, str]]) -> list:
     return made
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    base = tmp_path_factory.mktemp("faults")
+def rows_by_source(db: str) -> dict[str, tuple[int, int]]:
+    """Stored documents per source: (rows, distinct URLs)."""
+    with connect(db, read_only=True) as con:
+        rows = con.execute("SELECT source, count(*), count(DISTINCT url) FROM documents"
+                           " GROUP BY source").fetchall()
+    return {source: (count, distinct) for source, count, distinct in rows}
+
+
+def run_faults(base: Path) -> dict:
+    """Collect every faulty, tolerated and healthy source once with its fault, then again healed.
+
+    Shared by these tests and bench/reliability_report.py."""
     snapshot = small_snapshot(base / "snapshot")
     db = str(base / "h.duckdb")
     sources = sources_for(FAULTY)
@@ -80,12 +91,19 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
         with connect(db, read_only=True) as con:
             marks = {n: get_watermark(con, n) for n in FAULTY}
         stored_first = stored_by_source(db)
+        rows_first = rows_by_source(db)
         offsite_hits = dict(elsewhere.hits)
         server.faults.update({host: healed for host, _, healed, _ in FAULTY.values()})
         server.faults.update({host: "ok_feed" for host, *_ in TOLERATED.values()})
         second = {r.source: r for r in collect_with(server.url, db, str(base / "w2"), sources)}
     return {"first": first, "second": second, "marks": marks, "db": db,
-            "stored_first": stored_first, "offsite_hits": offsite_hits}
+            "stored_first": stored_first, "rows_first": rows_first,
+            "offsite_hits": offsite_hits}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return run_faults(tmp_path_factory.mktemp("faults"))
 
 
 @pytest.mark.parametrize("name", sorted(FAULTY))
