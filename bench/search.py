@@ -1,6 +1,7 @@
 """Search benchmark: hybrid and raw FAISS latency, approximate recall@10, build time, memory.
 
     .venv/bin/python bench/search.py [--sizes 100000 1000000] [--queries 60] [--hnsw]
+                                     [--vectors-only] [--keep DIR]
 
 Builds a synthetic warehouse per size in a child process (so peak memory is per size). Texts are
 realistic: each chunk is 4-6 real sentences drawn from the replayed samples and the demo
@@ -13,6 +14,7 @@ passages), excluding model load; the baseline in the same run is raw exact FAISS
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -127,26 +130,34 @@ def _timed_searches(index, query_vectors: np.ndarray, k: int = 10
     return found, percentiles(timings)
 
 
-def _keyword_overlap(searcher, queries: list[str]) -> dict:
-    """BM25 top-10 with each term's best TERM_DEPTH postings against all postings."""
+def _keyword_depths(searcher, queries: list[str], tuning: list[str]) -> dict:
+    """BM25 top-10 reading each term's best N postings, against reading them all (exhaustive)."""
     from warehouse.search import keyword
 
     generation = searcher._generation()
     cur = generation.con.cursor()
-    depth, runs = keyword.TERM_DEPTH, {}
-    for label, keyword.TERM_DEPTH in (("pruned", depth), ("exhaustive", 0)):
+    default, runs = keyword.TERM_DEPTH, {}
+    for depth in (0, 5_000, 20_000, 50_000):
+        keyword.TERM_DEPTH = depth
         found, timings = [], []
         for q in queries:
             t = time.perf_counter()
             found.append(generation.keywords.search(cur, q, 100)[0])
             timings.append(time.perf_counter() - t)
-        runs[label] = (found, percentiles(timings))
-    keyword.TERM_DEPTH = depth
-    pruned, exhaustive = runs["pruned"][0], runs["exhaustive"][0]
-    return {"term_depth": depth, "pruned": runs["pruned"][1],
-            "exhaustive": runs["exhaustive"][1],
-            "top10_overlap": round(float(np.mean([len(set(a[:10]) & set(e[:10])) / max(
-                1, min(10, len(e))) for a, e in zip(pruned, exhaustive, strict=True)])), 4)}
+        tuned = [generation.keywords.search(cur, q, 100)[0] for q in tuning]
+        runs[depth] = (found, tuned, percentiles(timings))
+    keyword.TERM_DEPTH = default
+
+    def overlap(found: list[np.ndarray], exhaustive: list[np.ndarray]) -> float:
+        return round(float(np.mean([len(set(a[:10]) & set(e[:10])) / max(1, min(10, len(e)))
+                                    for a, e in zip(found, exhaustive, strict=True)])), 4)
+
+    out: dict = {"default_depth": default, "exhaustive": runs[0][2]}
+    for depth in (5_000, 20_000, 50_000):
+        out[f"depth_{depth}"] = {**runs[depth][2],
+                                 "top10_overlap": overlap(runs[depth][0], runs[0][0]),
+                                 "tuning_top10_overlap": overlap(runs[depth][1], runs[0][1])}
+    return out
 
 
 def _rss_mb() -> int:
@@ -191,23 +202,64 @@ def _derived_vectors(size: int, pool: np.ndarray, seed: int = 11) -> tuple[np.nd
     return np.arange(size, dtype=np.int64), sums
 
 
+def _build_and_publish(db: Path, size: int, sentences: list[str], pool_vectors: np.ndarray,
+                       out: dict) -> None:
+    """Build the synthetic warehouse, publish it in full, then (up to 200k) incrementally."""
+    from warehouse.db import connect
+    from warehouse.search.replica import publish_search_index
+
+    t = time.perf_counter()
+    build_warehouse(db, size, sentences, pool_vectors)
+    out["warehouse_build_s"] = round(time.perf_counter() - t, 1)
+    _progress(f"{size}: warehouse built in {out['warehouse_build_s']}s")
+    with connect(db) as con:
+        report = publish_search_index(con, db, full=True)
+        out["publish_full"] = {"index_kind": report.index_kind, "total_s": report.seconds,
+                               "fts_s": report.keyword_seconds,
+                               "vector_index_s": report.vector_seconds}
+        _progress(f"{size}: published {out['publish_full']}")
+    # The daily flow's case: 1,000 new chunks (50 documents) then an incremental publish.
+    # Skipped above 200k chunks for time: the full-text part is rebuilt whole (= fts_s).
+    if size <= 200_000:
+        build_warehouse(db, 1_000, sentences, pool_vectors, seed=12, first_doc=size // 20)
+    with connect(db) as con:
+        report = publish_search_index(con, db) if size <= 200_000 else None
+    if report is not None:
+        out["publish_incremental_1000_new"] = {
+            "index_kind": report.index_kind, "rebuilt": report.rebuilt,
+            "added": report.added, "total_s": report.seconds,
+            "fts_s": report.keyword_seconds, "vector_index_s": report.vector_seconds}
+        _progress(f"{size}: incremental publish {out['publish_incremental_1000_new']}")
+
+
+@contextlib.contextmanager
+def _workdir(keep: Path | None, size: int) -> Iterator[Path]:
+    """A kept folder per size (reused by the next run with --keep), or a temporary one."""
+    if keep:
+        folder = keep / str(size)
+        folder.mkdir(parents=True, exist_ok=True)
+        yield folder
+        return
+    with tempfile.TemporaryDirectory(prefix="horizon-bench-") as tmp:
+        yield Path(tmp)
+
+
 def run_size(size: int, n_queries: int, hnsw: bool, pool_cache: Path | None,
-             vectors_only: bool = False) -> dict:
+             vectors_only: bool = False, keep: Path | None = None) -> dict:
     import faiss
 
     from nlp.config import load_nlp_config
     from nlp.encoder import load_encoder
-    from nlp.query_encoder import QueryEncoder
-    from warehouse.db import connect
+    from nlp.query_encoder import load_query_encoder
     from warehouse.search import vectors
     from warehouse.search.engine import Searcher
-    from warehouse.search.replica import publish_search_index, search_dir
+    from warehouse.search.replica import read_manifest, search_dir
 
     settings = Settings()
     vectors.set_threads()  # builds on every core, as the flow's writer; Searcher sets 1
     out: dict = {"chunks": size}
     model = load_encoder(load_nlp_config(settings.config_dir))
-    encoder = QueryEncoder(model)  # the query path: one thread, inference mode
+    encoder = load_query_encoder(load_nlp_config(settings.config_dir))  # as horizon web does
     sentences, pool_vectors = _pool_cached(settings, model, pool_cache)
     out["sentence_pool"] = len(sentences)
     out["rss_mb_after_model_load"] = _rss_mb()
@@ -221,37 +273,20 @@ def run_size(size: int, n_queries: int, hnsw: bool, pool_cache: Path | None,
                                "vector_index_s": round(time.perf_counter() - t, 1)}
         out["rss_mb_after_build"] = _rss_mb()
     else:
-        with tempfile.TemporaryDirectory(prefix="horizon-bench-") as tmp:
-            db = Path(tmp) / "bench.duckdb"
-            t = time.perf_counter()
-            build_warehouse(db, size, sentences, pool_vectors)
-            out["warehouse_build_s"] = round(time.perf_counter() - t, 1)
-            _progress(f"{size}: warehouse built in {out['warehouse_build_s']}s")
-            with connect(db) as con:
-                report = publish_search_index(con, db, full=True)
-                out["publish_full"] = {"index_kind": report.index_kind, "total_s": report.seconds,
-                                       "fts_s": report.keyword_seconds,
-                                       "vector_index_s": report.vector_seconds}
-                _progress(f"{size}: published {out['publish_full']}")
-            # The daily flow's case: 1,000 new chunks (50 documents) then an incremental publish.
-            # Skipped above 200k chunks for time: the full-text part is rebuilt whole (= fts_s).
-            if size <= 200_000:
-                build_warehouse(db, 1_000, sentences, pool_vectors, seed=12, first_doc=size // 20)
-            with connect(db) as con:
-                report = publish_search_index(con, db) if size <= 200_000 else None
-            if report is not None:
-                out["publish_incremental_1000_new"] = {
-                    "index_kind": report.index_kind, "rebuilt": report.rebuilt,
-                    "added": report.added, "total_s": report.seconds,
-                    "fts_s": report.keyword_seconds, "vector_index_s": report.vector_seconds}
-                _progress(f"{size}: incremental publish {out['publish_incremental_1000_new']}")
+        with _workdir(keep, size) as folder:
+            db = folder / "bench.duckdb"
+            if db.exists() and read_manifest(search_dir(db)):
+                out["reused"] = f"warehouse and index kept in {folder} by an earlier run"
+                _progress(f"{size}: {out['reused']}")
+            else:
+                _build_and_publish(db, size, sentences, pool_vectors, out)
             out["rss_mb_after_publish"] = _rss_mb()
             queries, tuning = _query_sets(sentences, n_queries)
             out["queries"] = {"evaluation": len(queries), "tuning": len(tuning), "distinct": True,
                               "cache": "not used (QueryEncoder.encode, uncached)"}
             searcher = Searcher(db)
-            for q in tuning[:5]:
-                searcher.search(q, encoder.encode([q])[0], limit=10)  # warm-up, other queries
+            for q in tuning:  # warm-up (pages of the index files), on the other query set
+                searcher.search(q, encoder.encode([q])[0], limit=10)
             encode_t, search_t, total_t = [], [], []
             for q in queries:
                 t0 = time.perf_counter()
@@ -266,7 +301,7 @@ def run_size(size: int, n_queries: int, hnsw: bool, pool_cache: Path | None,
             out["of_which_query_encoding"] = percentiles(encode_t)
             out["of_which_search"] = percentiles(search_t)
             out["rss_mb_after_search"] = _rss_mb()
-            out["keyword_pruned_vs_exhaustive"] = _keyword_overlap(searcher, queries)
+            out["keyword_depths"] = _keyword_depths(searcher, queries, tuning)
             published = vectors.read_index(sorted(search_dir(db).glob("vectors-*.faiss"))[-1])
             published_ids = np.sort(vectors.index_ids(published))
             matrix = vectors.reconstruct(published, published_ids)
@@ -276,23 +311,27 @@ def run_size(size: int, n_queries: int, hnsw: bool, pool_cache: Path | None,
     tuning_vectors = encoder.encode(tuning)
     flat = faiss.IndexFlatIP(384)
     flat.add(matrix)
+    vectors.set_threads(1)
     exact_ids, out["faiss_exact"] = _timed_searches(flat, query_vectors)
     exact_tuning, _ = _timed_searches(flat, tuning_vectors)
     exact_ids = [published_ids[i] for i in exact_ids]
     exact_tuning = [published_ids[i] for i in exact_tuning]
     del flat
     if vectors.index_kind(published) == "ivf":  # the published index: default probes
+        vectors.set_threads(vectors.THREADS)  # as a search running alone
         found, timing = _timed_searches(published, query_vectors)
-        out["published_index"] = {"kind": "ivf", **timing,
+        vectors.set_threads(1)
+        out["published_index"] = {"kind": "ivf", **timing, "threads": vectors.THREADS,
                                   "nprobe": faiss.extract_index_ivf(published).nprobe,
                                   "recall_at_10": round(recall_at_10(found, exact_ids), 4)}
         ivf = published  # the same build as below; its time is publish_full.vector_index_s
-        out["ivf"] = {"build_s": out["publish_full"]["vector_index_s"]}
+        out["ivf"] = {"build_s": out.get("publish_full", {}).get("vector_index_s", "reused")}
     else:
         del published
         t = time.perf_counter()
         vectors.set_threads()
         ivf = vectors.build_index(published_ids, matrix, kind="ivf")
+        faiss.extract_index_ivf(ivf).parallel_mode = 1
         vectors.set_threads(1)
         out["ivf"] = {"build_s": round(time.perf_counter() - t, 1)}
     out["ivf"].update(nlist=faiss.extract_index_ivf(ivf).nlist, rss_mb=_rss_mb())
@@ -301,8 +340,12 @@ def run_size(size: int, n_queries: int, hnsw: bool, pool_cache: Path | None,
         nprobe = faiss.extract_index_ivf(ivf).nprobe = round(nlist * share)
         found, timing = _timed_searches(ivf, query_vectors)
         tuned, _ = _timed_searches(ivf, tuning_vectors)
+        vectors.set_threads(vectors.THREADS)
+        _, two_threads = _timed_searches(ivf, query_vectors)
+        vectors.set_threads(1)
         out["ivf"][f"probe_share_{share}_nprobe_{nprobe}"] = {
-            **timing, "recall_at_10": round(recall_at_10(found, exact_ids), 4),
+            **timing, f"{vectors.THREADS}_threads": two_threads,
+            "recall_at_10": round(recall_at_10(found, exact_ids), 4),
             "tuning_recall_at_10": round(recall_at_10(tuned, exact_tuning), 4)}
     del ivf
     if hnsw:
@@ -332,12 +375,15 @@ def main() -> None:
     parser.add_argument("--vectors-only", action="store_true",
                         help="FAISS figures only (no warehouse, full-text index or hybrid)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--keep", type=Path,
+                        help="keep each size's warehouse and index under this folder, and reuse"
+                        " them on the next run (for profiling; build figures come only once)")
     parser.add_argument("--pool-cache", type=Path,
                         help="reuse the embedded sentence pool at this path prefix")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run_size(args.child, args.queries, args.hnsw, args.pool_cache,
-                                  args.vectors_only)))
+                                  args.vectors_only, args.keep)))
         return
     print(__doc__.split("\n\n")[2].strip(), "\n")
     print(f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.2f}"
@@ -348,7 +394,8 @@ def main() -> None:
                        str(args.queries), "--pool-cache", str(args.pool_cache or
                                                               Path(pool) / "pool"),
                        *(["--hnsw"] if args.hnsw else []),
-                       *(["--vectors-only"] if args.vectors_only else [])]
+                       *(["--vectors-only"] if args.vectors_only else []),
+                       *(["--keep", str(args.keep)] if args.keep else [])]
             result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
             if result.returncode:
                 print(f"size {size}: failed (see the error above)")

@@ -58,8 +58,7 @@ def search(
     from pydantic import ValidationError
 
     from nlp.config import load_nlp_config
-    from nlp.encoder import load_encoder
-    from nlp.query_encoder import QueryEncoder
+    from nlp.query_encoder import load_query_encoder
     from warehouse.search.engine import IndexNotPublished, Searcher
     from warehouse.search.models import SearchFilters
     from warehouse.settings import get_settings
@@ -82,7 +81,7 @@ def search(
             except (ValueError, KeyError):
                 fail(f"no document {like!r} in the search index")
         else:
-            vector = QueryEncoder(load_encoder(load_nlp_config(settings.config_dir))).encode_query(
+            vector = load_query_encoder(load_nlp_config(settings.config_dir)).encode_query(
                 query)
             results = searcher.search(query, vector, filters, limit)
     except IndexNotPublished as error:

@@ -45,7 +45,10 @@ class OnnxEncoder(NamedEncoder):
     """The sentence-transformers model's transformer run by ONNX Runtime."""
 
     def __init__(self, model: Any, cache_dir: Path, dimension: int, version: str,
-                 batch_size: int, max_tokens: int, *, int8: bool = False) -> None:
+                 batch_size: int, max_tokens: int, *, int8: bool = False,
+                 spinning: bool = True) -> None:
+        """`spinning` lets idle intra-op threads busy-wait between runs (good for batches of
+        texts, bad for a single query between other work)."""
         import onnxruntime
 
         super().__init__(dimension, f"{version}+onnx" + ("-int8" if int8 else ""))
@@ -57,6 +60,8 @@ class OnnxEncoder(NamedEncoder):
         options = onnxruntime.SessionOptions()
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.intra_op_num_threads = available_cores()
+        if not spinning:
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.inter_op_num_threads = 1
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
         self._session = onnxruntime.InferenceSession(str(path), options,

@@ -63,7 +63,8 @@ class QueryEncoder:
 
 
 def load_query_encoder(config: NlpConfig, threads: int = QUERY_THREADS) -> QueryEncoder:
-    return QueryEncoder(load_encoder(config), threads=threads)
+    """The configured encoder loaded for queries (see `load_encoder(for_queries=True)`)."""
+    return QueryEncoder(load_encoder(config, for_queries=True), threads=threads)
 
 
 def _limited(encoder: TextEncoder, texts: list[str], threads: int) -> np.ndarray:

@@ -62,7 +62,8 @@ class _Encoder:
 
     @cached_property
     def model(self) -> QueryEncoder:
-        return QueryEncoder(self._given or load_encoder(load_nlp_config(self._config_dir)))
+        return QueryEncoder(self._given or load_encoder(load_nlp_config(self._config_dir),
+                                                         for_queries=True))
 
 
 def create_app(db_path: Path, encoder: TextEncoder | None = None,

@@ -91,3 +91,12 @@ def test_search_engine_document_view_has_enrichment(world: World) -> None:
 def test_search_engine_without_published_index_says_so(tmp_path: Path) -> None:
     with pytest.raises(IndexNotPublished):
         Searcher(tmp_path / "none.duckdb").search("x", None)
+
+
+def test_search_engine_vector_threads_two_alone_one_each_when_searches_overlap(
+        tmp_path: Path) -> None:
+    searcher = Searcher(tmp_path / "none.duckdb")
+    with searcher._vector_threads() as first, searcher._vector_threads() as second:
+        assert (first, second) == (2, 1)
+    with searcher._vector_threads() as again:
+        assert again == 2  # the count went back down

@@ -47,8 +47,8 @@ def test_search_vectors_ivf_default_probes_scale_with_lists(corpus, ivf) -> None
     assert faiss_ivf(ivf).nlist == nlist
     assert faiss_ivf(ivf).nprobe == vectors.ivf_probes(nlist)
     assert vectors.ivf_probes(64) == 64  # a small index visits every list
-    assert vectors.ivf_probes(vectors.ivf_lists(1_000_000)) == 400  # 10% of 4,000
-    assert vectors.ivf_probes(vectors.ivf_lists(4_000_000)) == 800
+    assert vectors.ivf_probes(vectors.ivf_lists(1_000_000)) == 800  # the floor, 20% of 4,000
+    assert vectors.ivf_probes(vectors.ivf_lists(16_000_000)) == 1600  # 10% of 16,000
 
 
 def test_search_vectors_ivf_removes_and_adds_in_place(corpus) -> None:

@@ -10,7 +10,9 @@ import json
 import threading
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,7 +100,20 @@ class Searcher:
         self.directory = search_dir(Path(db_path))
         self._lock = threading.Lock()
         self._current: _Generation | None = None
-        vectors.set_threads(1)  # one query at a time: threads only contend on 2 shared cores
+        self._running = 0  # searches in progress, across the server's threads
+        self._running_lock = threading.Lock()
+
+    @contextmanager
+    def _vector_threads(self) -> Iterator[int]:
+        """Both cores for a search running alone; one each when several run at once."""
+        with self._running_lock:
+            self._running += 1
+            alone = self._running == 1
+        try:
+            yield vectors.THREADS if alone else 1
+        finally:
+            with self._running_lock:
+                self._running -= 1
 
     def _generation(self) -> _Generation:
         manifest = read_manifest(self.directory)
@@ -140,7 +155,8 @@ class Searcher:
             # BM25 (numpy over memory-mapped postings) and FAISS both release the GIL.
             keyword = _POOL.submit(_keyword_on_own_cursor, gen, query, allowed)
         if query_vector is not None:
-            hits = vectors.search(gen.index, query_vector, CANDIDATES, allowed)
+            with self._vector_threads() as threads:
+                hits = vectors.search(gen.index, query_vector, CANDIDATES, allowed, threads)
             for rank, (vid, score) in enumerate(zip(hits.ids, hits.scores, strict=True), 1):
                 c = candidates.setdefault(int(vid), _Candidate(int(vid)))
                 c.dense_rank, c.dense_score = rank, float(score)
@@ -171,7 +187,8 @@ class Searcher:
         centre = vectors.reconstruct(gen.index, np.array(vids)).mean(axis=0)
         centre /= np.linalg.norm(centre) or 1.0
         allowed = _allowed(cur, filters)
-        hits = vectors.search(gen.index, centre, CANDIDATES * 2, allowed)
+        with self._vector_threads() as threads:
+            hits = vectors.search(gen.index, centre, CANDIDATES * 2, allowed, threads)
         candidates: dict[int, _Candidate] = {}
         for rank, (vid, score) in enumerate(zip(hits.ids, hits.scores, strict=True), 1):
             candidates[int(vid)] = _Candidate(int(vid), 1.0 / (RRF_K + rank), rank, float(score))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from warehouse.search.keyword import phrase_pattern, split_query
 
@@ -18,12 +19,8 @@ _STOP = frozenset({
 
 def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     """Character spans of the query's words (and word forms starting with them) and phrases."""
-    free, phrases = split_query(query)
-    patterns = [phrase_pattern(p) for p in phrases]
-    for word in {w.lower() for w in _WORD.findall(free)} - _STOP:
-        stem = word[:-1] if len(word) > 4 and word.endswith("s") else word
-        patterns.append(r"(?i)\b" + re.escape(stem) + r"\w*")
-    spans = sorted(m.span() for p in patterns for m in re.finditer(p, text))
+    pattern = _highlighter(query)
+    spans = sorted(m.span() for m in pattern.finditer(text)) if pattern else []
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:
@@ -31,6 +28,17 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+@lru_cache(maxsize=256)
+def _highlighter(query: str) -> re.Pattern[str] | None:
+    """One pattern for the whole query (phrases first), so each text is scanned once."""
+    free, phrases = split_query(query)
+    patterns = [phrase_pattern(p).pattern for p in phrases]
+    for word in sorted({w.lower() for w in _WORD.findall(free)} - _STOP, key=lambda w: -len(w)):
+        stem = word[:-1] if len(word) > 4 and word.endswith("s") else word
+        patterns.append(r"\b" + re.escape(stem) + r"\w*")
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
 
 
 def passage_window(text: str, spans: list[tuple[int, int]], size: int = PASSAGE_CHARS

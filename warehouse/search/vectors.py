@@ -20,14 +20,15 @@ DIMENSION = 384
 # so no refine step, and remove_ids works for the daily incremental update). bench/search.py
 # measures both sizes; see README "Search performance".
 EXACT_MAX_VECTORS = 200_000
-# Lists visited per query: a share of the lists, at least IVF_MIN_PROBES. On the bench's derived
-# vectors (sums of random real sentence embeddings, little cluster structure: a hard case for IVF)
-# at 1M chunks (4,000 lists), one thread, quiet machine: 200 lists p95 12 ms recall@10 0.91,
-# 400 lists p95 22 ms 0.96, 800 lists p95 44 ms 0.99. Recall at a given share falls with size
-# (at 20k: 0.84 at 10 %), hence the floor of 400 lists. bench/search.py reports recall on its
-# tuning queries and, separately, on its evaluation queries.
+# Lists visited per query: a share of the lists, at least IVF_MIN_PROBES. Chosen on the TUNING
+# queries of bench/search.py at 1M chunks (4,000 lists; derived vectors: sums of random real
+# sentence embeddings, little cluster structure, a hard case for IVF): recall@10 0.88 at 200
+# lists, 0.93 at 400, 0.95 at 600, 0.96 at 800, 0.98 at 1,200, so 800. One query's lists are
+# scanned by two threads when it is the only search running (parallel_mode 1): 800 lists p95
+# 25 ms vs 41 ms on one thread. Recall at a given share falls with size (at 20k: 0.84 at 10 %),
+# hence a floor rather than a share alone.
 IVF_PROBE_SHARE = 0.1
-IVF_MIN_PROBES = 400
+IVF_MIN_PROBES = 800
 KMEANS_ITERATIONS = 12  # faiss' default is 25; the lists barely move after ~10
 THREADS = 2
 # A filtered search over at most this many allowed vectors is exact (brute force over them).
@@ -41,6 +42,8 @@ class VectorHits:
 
 
 def set_threads(threads: int = THREADS) -> None:
+    """OpenMP threads for FAISS calls made from the calling thread (libgomp keeps this per
+    thread once set, so concurrent searches each choose their own)."""
     faiss.omp_set_num_threads(threads)
 
 
@@ -106,8 +109,11 @@ def index_ids(index: faiss.Index) -> np.ndarray:
 
 
 def search(index: faiss.Index, query: np.ndarray, k: int,
-           allowed: np.ndarray | None = None) -> VectorHits:
-    """Top-k ids by cosine; `allowed` restricts the search to those ids."""
+           allowed: np.ndarray | None = None, threads: int = 1) -> VectorHits:
+    """Top-k ids by cosine; `allowed` restricts the search to those ids. `threads` scan an IVF
+    index's lists in parallel (the caller knows whether other searches are running); an exact
+    index searches on one (two were slower for one query: 100k chunks p50 23 vs 18 ms)."""
+    set_threads(threads if index_kind(index) == "ivf" else 1)
     if index.ntotal == 0 or k <= 0:
         return VectorHits(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
     query = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
@@ -153,4 +159,5 @@ def read_index(path: Path) -> faiss.Index:
     if index_kind(index) == "ivf":
         ivf = faiss.extract_index_ivf(index)
         ivf.nprobe = ivf_probes(ivf.nlist)
+        ivf.parallel_mode = 1  # one query: its lists split over the threads
     return index
