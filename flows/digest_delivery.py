@@ -29,6 +29,7 @@ from warehouse.delivery_state import (
     SENDING,
     SENT,
     DigestWindow,
+    Handover,
     digest_runs,
     get_digest,
     latest_source_reports,
@@ -147,25 +148,20 @@ def deliver_digest(
                                  f"a duplicate would carry the same Message-ID {message_id})")
         message = digest_message(digest, sender=sender, to=[recipient], date=now,
                                  message_id=message_id)
-        handed: list[bool] = []
-
-        def handover(recipient: str = recipient, handed: list[bool] = handed) -> None:
-            save_digest_sending(con, profile.id, day, recipient, now=now,
-                                attempts=0 if handed else 1)
-            handed.append(True)
-
+        handover = Handover(lambda attempts, recipient=recipient: save_digest_sending(
+            con, profile.id, day, recipient, now=now, attempts=attempts))
         try:
             send(message, config, recipient, handover)
         except Exception as error:  # any failure is recorded, retried by a later run
             reason = describe(error, settings_secrets(settings))
             save_digest_outcome(con, profile.id, day, recipient, sent=False, error=reason,
-                                attempts=0 if handed else 1, now=now)
+                                attempts=handover.uncounted, now=now)
             outcome.failed.append(recipient)
             logger.warning("digest for %s not delivered: %s", day, reason)
             continue
         kill_point("digest_accepted")  # crash tests only: the residual at-least-once window
         save_digest_outcome(con, profile.id, day, recipient, sent=True,
-                            attempts=0 if handed else 1, now=now)
+                            attempts=handover.uncounted, now=now)
         outcome.sent.append(recipient)
     if quiet_only:
         outcome.notes.append("quiet day: nothing new, no digest sent")

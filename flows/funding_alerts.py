@@ -33,6 +33,7 @@ from warehouse.db import connect, kill_point
 from warehouse.delivery_state import (
     SENDING,
     AlertDelivery,
+    Handover,
     alert_deliveries,
     alerted_calls,
     funding_candidates,
@@ -140,26 +141,21 @@ def deliver_alerts(con, alerts: list[FundingAlert], profile: Profile, settings: 
             logger.warning("alert %s on %s: the last send was interrupted after hand-over; "
                            "sending again (a duplicate is possible)", delivery.alert_key,
                            delivery.channel)
-        handed: list[bool] = []
-
-        def handover(delivery: AlertDelivery = delivery, handed: list[bool] = handed) -> None:
-            save_alert_sending(con, delivery.alert_key, delivery.channel, now=now,
-                               attempts=0 if handed else 1)
-            handed.append(True)
-
+        handover = Handover(lambda attempts, delivery=delivery: save_alert_sending(
+            con, delivery.alert_key, delivery.channel, now=now, attempts=attempts))
         try:
             send(alert, delivery.channel, profile, settings, now, handover)
         except Exception as error:  # any failure is recorded, retried by a later run
             reason = describe(error, settings_secrets(settings))
             save_alert_outcome(con, delivery.alert_key, delivery.channel, sent=False,
-                               error=reason, attempts=0 if handed else 1, now=now)
+                               error=reason, attempts=handover.uncounted, now=now)
             logger.warning("alert %s on %s not delivered: %s", delivery.alert_key,
                            delivery.channel, reason)
             failed += 1
             continue
         kill_point("alert_accepted")  # crash tests only: the residual at-least-once window
         save_alert_outcome(con, delivery.alert_key, delivery.channel, sent=True,
-                           attempts=0 if handed else 1, now=now)
+                           attempts=handover.uncounted, now=now)
         sent += 1
     return sent, failed
 

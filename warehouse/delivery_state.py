@@ -13,6 +13,7 @@ Also the reads the digest and the funding alerts make beyond `queries.changed_si
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 
 import duckdb
@@ -24,6 +25,25 @@ from warehouse.records import DocumentKind, ScoredDocument, SourceReport
 PENDING, SENDING, SENT, FAILED, QUIET = "pending", "sending", "sent", "failed", "quiet"
 FUNDING_KINDS = (DocumentKind.FUNDING_CALL, DocumentKind.GRANT, DocumentKind.TENDER)
 ACTION_KINDS = (DocumentKind.CONSULTATION, DocumentKind.CALL_FOR_EVIDENCE, *FUNDING_KINDS)
+
+
+class Handover:
+    """The hand-over callback of one send, which counts the send's attempt exactly once: the
+    first hand-over counts it as it records 'sending'; a send that fails before any hand-over
+    leaves it to the outcome (`uncounted`)."""
+
+    def __init__(self, mark_sending: Callable[[int], object]) -> None:
+        self._mark_sending = mark_sending  # records 'sending', adding the attempts given
+        self._happened = False
+
+    def __call__(self) -> None:
+        self._mark_sending(self.uncounted)
+        self._happened = True
+
+    @property
+    def uncounted(self) -> int:
+        """Attempts the outcome still has to count: 0 once a hand-over has counted it."""
+        return 0 if self._happened else 1
 
 
 class DigestWindow(BaseModel):
