@@ -59,32 +59,23 @@ def enrich_documents(
         chunked = [chunk_document(document, config) for document in documents]
     texts = [c.text for chunks in chunked for c in chunks]
     sizes = [len(chunks) for chunks in chunked]
-    if _in_context(encoder, config):
+    in_context = _in_context(encoder, config)
+    if in_context:
         with _stage(clock, "chunking"):
             sentences = [sentence_candidates(text, config.themes) for text in texts]
         with _stage(clock, "encode chunks"):
             vectors, sentence_vectors = embed_texts_with_spans(
                 texts, [[span for span, _ in row] for row in sentences], encoder, config)
-        per_document = _split(vectors, sizes)
-        with _stage(clock, "theme head"):
-            matches = [score_themes(v, kit.themes) for v in per_document]
-        with _stage(clock, "encode evidence sentences"):
-            candidates, per_document_sentences = _in_context_evidence(
-                chunked, matches, sentences, sentence_vectors, encoder, config)
     else:
         with _stage(clock, "encode chunks"):
             vectors = embed_texts(texts, encoder, config)
-        per_document = _split(vectors, sizes)
-        with _stage(clock, "theme head"):
-            matches = [score_themes(v, kit.themes) for v in per_document]
-            candidates = [
-                candidate_sentences(chunks, evidence_chunks(match, config.themes), config.themes)
-                for chunks, match in zip(chunked, matches, strict=True)
-            ]
-        with _stage(clock, "encode evidence sentences"):
-            encoded = embed_texts([text for pairs in candidates for _, text in pairs], encoder,
-                                  config)
-        per_document_sentences = _split(encoded, [len(pairs) for pairs in candidates])
+    per_document = _split(vectors, sizes)
+    with _stage(clock, "theme head"):
+        matches = [score_themes(v, kit.themes) for v in per_document]
+    with _stage(clock, "encode evidence sentences"):
+        candidates, per_document_sentences = (
+            _in_context_evidence(chunked, matches, sentences, sentence_vectors, encoder, config)
+            if in_context else _separate_evidence(chunked, matches, encoder, config))
     with _stage(clock, "spaCy entities"):
         entities = _entities(documents, kit, config)
 
@@ -164,18 +155,9 @@ def _entities(
 
 
 def embed_texts(texts: list[str], encoder: TextEncoder, config: NlpConfig) -> np.ndarray:
-    """Encode texts in a few large calls, longest first; rows (input order) are L2-normalised.
-
-    Sorting the whole list by length before cutting it into calls keeps texts of similar length
-    in the same batch across documents (each call is sorted again and batched by the encoder).
-    """
-    if not texts:
-        return np.zeros((0, encoder.dimension), dtype=np.float32)
-    order = np.argsort([-len(text) for text in texts], kind="stable")
-    step = config.encoder.batch_size * _BATCHES_PER_CALL
+    """Encode texts in a few large calls, longest first; rows (input order) are L2-normalised."""
     out = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
-    for start in range(0, len(texts), step):
-        rows = order[start:start + step]
+    for rows in _calls(texts, config):
         out[rows] = encoder.encode([texts[i] for i in rows])
     return out
 
@@ -187,16 +169,35 @@ def embed_texts_with_spans(texts: list[str], spans: list[list[tuple[int, int]]],
     out = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
     span_vectors: list[np.ndarray] = [np.zeros((0, encoder.dimension), dtype=np.float32)] * len(
         texts)
-    order = np.argsort([-len(text) for text in texts], kind="stable")
-    step = config.encoder.batch_size * _BATCHES_PER_CALL
-    for start in range(0, len(texts), step):
-        rows = order[start:start + step]
+    for rows in _calls(texts, config):
         vectors, pooled = encoder.encode_with_spans(  # type: ignore[attr-defined]
             [texts[i] for i in rows], [spans[i] for i in rows])
         out[rows] = vectors
         for row, row_vectors in zip(rows, pooled, strict=True):
             span_vectors[row] = row_vectors
     return out, span_vectors
+
+
+def _calls(texts: list[str], config: NlpConfig) -> list[np.ndarray]:
+    """Row indexes of each encoder call: all texts sorted by length (longest first), then cut.
+
+    Sorting the whole list before cutting it into calls keeps texts of similar length in the same
+    batch across documents (each call is sorted again and batched by the encoder).
+    """
+    order = np.argsort([-len(text) for text in texts], kind="stable")
+    step = config.encoder.batch_size * _BATCHES_PER_CALL
+    return [order[start:start + step] for start in range(0, len(texts), step)]
+
+
+def _separate_evidence(
+    chunked: list[list[Chunk]], matches: list[ThemeMatch], encoder: TextEncoder,
+    config: NlpConfig,
+) -> tuple[list[list[tuple[int, str]]], list[np.ndarray]]:
+    """Candidate sentences of each document's best chunks, each encoded again on its own."""
+    candidates = [candidate_sentences(chunks, evidence_chunks(match, config.themes), config.themes)
+                  for chunks, match in zip(chunked, matches, strict=True)]
+    encoded = embed_texts([text for pairs in candidates for _, text in pairs], encoder, config)
+    return candidates, _split(encoded, [len(pairs) for pairs in candidates])
 
 
 def _in_context(encoder: TextEncoder, config: NlpConfig) -> bool:
