@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 
 import duckdb
@@ -71,7 +72,7 @@ def write_postings(con: duckdb.DuckDBPyConnection, postings: Path) -> None:
     terms = con.execute("SELECT coalesce(max(termid) + 1, 0) FROM fts_main_chunks.dict"
                         ).fetchone()[0]
     counts = np.zeros(int(terms), dtype=np.int64)
-    paths = [postings.with_name(postings.name + suffix) for suffix in POSTINGS_SUFFIXES]
+    paths = postings_files(postings)
     temporary = [path.with_name(f".{path.name}.{os.getpid()}.tmp") for path in paths]
     reader = con.execute(
         "WITH positions AS (SELECT vid, (row_number() OVER (ORDER BY vid) - 1) AS pos"
@@ -148,10 +149,11 @@ class KeywordIndex:
         if new:  # tokens are [a-z0-9]+ only, so they are safe as SQL literals
             fetched = con.execute("SELECT [" + ", ".join(f"stem('{t}', 'porter')" for t in new)
                                   + "]").fetchone()[0]
-            stems.update(zip(new, fetched, strict=True))
-            if len(self._stems) + len(new) > _STEM_CACHE_MAX:
+            fresh = dict(zip(new, fetched, strict=True))
+            stems.update(fresh)
+            if len(self._stems) + len(fresh) > _STEM_CACHE_MAX:
                 self._stems.clear()
-            self._stems.update(zip(new, fetched, strict=True))
+            self._stems.update(fresh)
         found = (self._termids.get(stem) for stem in stems.values())
         return sorted({termid for termid in found if termid is not None})
 
@@ -174,10 +176,10 @@ class KeywordIndex:
         if phrases:
             required = self.terms(con, " ".join(phrases))
             positions, scores = self._containing_all(positions, scores, required)
-            order = _best(positions, scores, len(positions))
-            found = [i for i in order if has_phrases(self._text_of(int(self._vids[
-                positions[i]])), phrases)][:k]
-            order = np.array(found, dtype=np.int64)
+            ranked = _best(positions, scores, len(positions))
+            holding = (i for i in ranked
+                       if has_phrases(self._text_of(int(self._vids[positions[i]])), phrases))
+            order = np.fromiter(islice(holding, k), dtype=np.int64)  # reads texts until k hold
         else:
             order = _best(positions, scores, k)
         return (self._vids[positions[order]].astype(np.int64),
