@@ -46,6 +46,7 @@ from warehouse.profiles import Profile, load_profile
 from warehouse.queries import changed_since, last_completed_run_end
 from warehouse.records import RunReport, RunStatus, SourceReport
 from warehouse.settings import Settings, apply_offline_environment, get_settings
+from warehouse.sources import source_display_names
 
 DAILY_FLOW = "daily_digest"
 UK = ZoneInfo("Europe/London")
@@ -97,7 +98,7 @@ def prepare_digest(
                                  stale_after_days=options.stale_after_days)
     digest = build_digest(scored, profile, day, now=as_of, open_deadlines=deadlines,
                           volume=theme_volume(con, profile.id, end - timedelta(days=7), end),
-                          health=health)
+                          health=health, source_names=source_display_names(settings.config_dir))
     html_path, text_path = write_digest(digest, out_dir)
     message = digest_message(digest, sender=settings.smtp_from or settings.contact_email,
                              to=options.recipients, date=now,
