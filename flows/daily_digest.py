@@ -69,7 +69,9 @@ def replaying(settings: Settings, snapshot: Path | None) -> Iterator[Settings]:
 @task(name="render-digest", cache_policy=NONE)
 def render_digest(con, profile: Profile, day: date, out_dir: Path,
                   sources: list[SourceReport]) -> PreparedDigest:
-    """The day's digest from the warehouse (window stored in `digests`), as .html, .txt, .eml."""
+    """The day's digest from the warehouse (window stored in `digests`), as .html, .txt, .eml.
+    The wall clock only ends the collection window: deadlines, days left, staleness and the
+    quiet-day logic are judged at the digest's own moment (`day` 07:00, delivery.digest)."""
     return prepare_digest(con, profile, day, out_dir, get_settings(), now=datetime.now(UTC),
                           source_reports=sources)
 

@@ -17,7 +17,7 @@ import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
-from delivery.digest import Digest, build_digest
+from delivery.digest import Digest, build_digest, digest_moment
 from delivery.email import SmtpConfig, digest_message, send_email, stable_message_id, write_eml
 from delivery.health import build_source_health
 from delivery.render import write_digest
@@ -46,6 +46,7 @@ from warehouse.profiles import Profile, load_profile
 from warehouse.queries import changed_since, last_completed_run_end
 from warehouse.records import RunReport, RunStatus, SourceReport
 from warehouse.settings import Settings, apply_offline_environment, get_settings
+from warehouse.sources import source_display_names
 
 DAILY_FLOW = "daily_digest"
 UK = ZoneInfo("Europe/London")
@@ -88,15 +89,16 @@ def prepare_digest(
     options = profile.digest
     start, end = digest_window(con, profile.id, day, now)
     scored = changed_since(con, profile.id, start, end)
-    horizon = now + timedelta(days=options.actions_window_days)
-    deadlines = open_deadlines(con, profile.id, now, horizon)
+    as_of = digest_moment(day)  # the digest's own "now" (issue 11): not the wall clock
+    horizon = as_of + timedelta(days=options.actions_window_days)
+    deadlines = open_deadlines(con, profile.id, as_of, horizon)
     reports = source_reports if source_reports is not None else latest_source_reports(
         con, DAILY_FLOW, profile.id)
-    health = build_source_health(reports, source_watermarks(con), now=now,
+    health = build_source_health(reports, source_watermarks(con), now=as_of,
                                  stale_after_days=options.stale_after_days)
-    digest = build_digest(scored, profile, day, now=now, open_deadlines=deadlines,
+    digest = build_digest(scored, profile, day, now=as_of, open_deadlines=deadlines,
                           volume=theme_volume(con, profile.id, end - timedelta(days=7), end),
-                          health=health)
+                          health=health, source_names=source_display_names(settings.config_dir))
     html_path, text_path = write_digest(digest, out_dir)
     message = digest_message(digest, sender=settings.smtp_from or settings.contact_email,
                              to=options.recipients, date=now,

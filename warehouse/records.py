@@ -122,6 +122,11 @@ class FundingFacts(BaseModel):
     match_funding: str = ""  # what the call says about match funding, verbatim-ish
     eligible_for_authority: bool | None = None  # None: cannot tell
     eligibility_reason: str = ""
+    # The region's own share named in an allocation list ("West Midlands Combined Authority:
+    # £84 million"), who it is for, and which stage closes_at ends ("expression of interest").
+    regional_amount_gbp: float | None = Field(default=None, ge=0)
+    regional_recipient: str = ""
+    deadline_stage: str = ""
 
     @field_validator("opens_at", "closes_at")
     @classmethod
