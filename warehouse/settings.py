@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     smtp_from: str | None = None  # default: contact_email
     smtp_ca_file: Path | None = None  # extra CA bundle for a relay with a private certificate
     smtp_timeout_seconds: int = Field(default=30, ge=1)
+    # The wait for the reply to a message's final "." (RFC 5321 4.5.3.2.6: 10 minutes).
+    smtp_final_reply_timeout_seconds: float = Field(default=600, gt=0)
     # Chat webhooks for funding alerts (the URLs carry tokens: secrets).
     teams_webhook_url: SecretStr | None = None
     slack_webhook_url: SecretStr | None = None
