@@ -29,6 +29,7 @@ from warehouse.search.engine import IndexNotPublished, Searcher
 from warehouse.search.models import DocumentView, SearchFilters, SearchResult
 from warehouse.settings import get_settings
 from web.access import TokenGuard, install_log_scrubber
+from web.brief import brief_router
 
 STATIC = Path(__file__).parent / "static"
 CSV_COLUMNS = ("rank", "title", "url", "source", "kind", "published", "themes", "signal",
@@ -163,6 +164,8 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid"),
              "type": e.get("type", "")} for e in error.errors()]})
 
+    app.include_router(brief_router(db_path, settings.config_dir, searcher,  # issue 15
+                                    lambda: model.model, default_profile))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     if token:
         app.add_middleware(TokenGuard, token=token)
