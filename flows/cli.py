@@ -140,6 +140,10 @@ app.command(name="serve")(cli_delivery.serve)
 from flows import cli_classify  # noqa: E402
 
 app.command(name="classify")(cli_classify.classify)
+# issue 15: briefing papers
+from flows import cli_brief  # noqa: E402
+
+app.command(name="brief")(cli_brief.brief)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from warehouse.search.floor import strong_results
 from warehouse.search.models import DocumentView, SearchFilters, SearchResult
 from warehouse.settings import get_settings
 from web.access import TokenGuard, install_log_scrubber
+from web.brief import brief_router
 from web.docs import install_docs
 
 STATIC = Path(__file__).parent / "static"
@@ -177,6 +178,8 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid"),
              "type": e.get("type", "")} for e in error.errors()]})
 
+    app.include_router(brief_router(db_path, settings.config_dir, searcher,  # issue 15
+                                    lambda: model.model, default_profile))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_docs(app)
     if token:

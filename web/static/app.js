@@ -83,6 +83,7 @@ function renderResults(data) {
 async function search() {
   const p = params();
   $("export").href = `/api/search.csv?${p}`;
+  $("brief").href = `/api/brief?${p}&format=html`;  // issue 15: the paper on this search
   history.replaceState(null, "", `?${p}`);
   if (!$("q").value.trim()) { $("status").textContent = "Type a question, a name or a phrase."; return; }
   $("status").textContent = "Searching…";
