@@ -18,6 +18,7 @@ from flows.collect import collect_sources
 from flows.digest_delivery import PreparedDigest, deliver_digest, prepare_digest
 from flows.enrich import enrich_pending
 from flows.lock import warehouse_lock
+from flows.people import refresh_people
 from flows.prefect_runtime import CRAWL_PREFIX
 from flows.preflight import resolve_sources
 from scrapers.replay import serve_snapshot
@@ -117,6 +118,7 @@ def daily_digest(
             else:
                 kill_point("enrich")  # crash tests only (HORIZON_TEST_KILL_AT)
                 report.enriched = enrich_pending(con, active, settings.config_dir)
+                report.notes.append(refresh_people(con, active, settings.config_dir))  # issue 16
                 report.notes.append(refresh_search_index(con, db_path))
                 prepared = render_digest(con, active, day, out_dir, report.sources)
                 report.outputs = prepared.outputs

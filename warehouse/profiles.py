@@ -35,6 +35,8 @@ class Region(BaseModel):
     places: list[str] = Field(default_factory=list)
     organisations: list[str] = Field(default_factory=list)
     mps: list[str] = Field(default_factory=list)
+    # Westminster seats lying in the region: who is "our MP" is resolved by constituency.
+    constituencies: list[str] = Field(default_factory=list)
 
     @property
     def gazetteer(self) -> list[str]:

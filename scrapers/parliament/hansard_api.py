@@ -77,6 +77,7 @@ def parse_debate(data: dict[str, Any], *, source: str, fetched_at: Any) -> Docum
         raise ParseError(f"Hansard debate {overview.get('ExtId')}: missing title")
     speakers: list[str] = []
     paragraphs: list[str] = []
+    refs: dict[str, str] = {}  # AttributedTo -> member id, in order of first contribution
     for item in data.get("Items") or []:
         if not isinstance(item, dict):
             continue
@@ -84,6 +85,7 @@ def parse_debate(data: dict[str, Any], *, source: str, fetched_at: Any) -> Docum
         who = text(item.get("AttributedTo"))
         if who and item.get("ItemType") == "Contribution":
             speakers.append(re.sub(r"\s*\(.*$", "", who))
+            refs.setdefault(who.replace("|", "/"), text(item.get("MemberId")))
         if said:
             paragraphs.append(f"{who}: {said}" if who else said)
     sitting = text(overview.get("Date"))
@@ -99,7 +101,9 @@ def parse_debate(data: dict[str, Any], *, source: str, fetched_at: Any) -> Docum
         tags=[t for t in (text(overview.get("HRSTag")), text(overview.get("Location"))) if t],
         source_type=text(overview.get("HRSTag")) or "debate",
         metadata={k: v for k, v in {"house": house, "location": text(overview.get("Location")),
-                                    "heading": title, "ext_id": text(overview.get("ExtId"))}
+                                    "heading": title, "ext_id": text(overview.get("ExtId")),
+                                    # member id=AttributedTo of each speaker
+                                    "speaker_refs": "|".join(f"{i}={w}" for w, i in refs.items())}
                   .items() if v},
         parser_version=PARSER_VERSION)
 

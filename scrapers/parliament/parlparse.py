@@ -133,13 +133,21 @@ class _Sitting:
             return
         askers = [q.get("speakername", "") for q in self.questions]
         answerers = [r.get("speakername", "") for r in self.replies]
-        text = "\n\n".join([*(_text(q) for q in self.questions), *(_text(r) for r in self.replies)])
+        asked = "\n\n".join(_text(q) for q in self.questions)
+        text = "\n\n".join([asked, *(_text(r) for r in self.replies)])
         extra = {"asked_by": ", ".join(a for a in askers if a),
                  "answered_by": ", ".join(a for a in answerers if a),
-                 "answered": "yes" if self.replies else "no"}
+                 "answered": "yes" if self.replies else "no",
+                 # speaker id=name of each asker and answerer, and where the answer starts
+                 "asker_refs": _refs(self.questions), "answerer_refs": _refs(self.replies),
+                 "question_chars": str(len(asked))}
         self.record(self.questions[0], [*askers, *answerers], text, extra=extra,
                     source_type="question")
         self.questions, self.replies = [], []
+
+
+def _refs(elements: list[etree._Element]) -> str:
+    return "|".join(f"{e.get('speakerid', '')}={e.get('speakername', '')}" for e in elements)
 
 
 def parse_parlparse(raw: bytes, *, source: str,

@@ -97,6 +97,16 @@ def _member(value: dict[str, Any], key: str) -> str:
     return ""
 
 
+def _member_facts(value: dict[str, Any], key: str, prefix: str) -> dict[str, str]:
+    """The expanded member's name, seat (memberFrom) and house, when the API gives them."""
+    member = value.get(key)
+    if not isinstance(member, dict):
+        return {}
+    return {f"{prefix}_name": text(member.get("name") or member.get("listAs")),
+            f"{prefix}_from": text(member.get("memberFrom")),
+            f"{prefix}_party": text(member.get("party"))}
+
+
 def parse_question(value: dict[str, Any], *, source: str, fetched_at: datetime) -> Document:
     question = html_to_text(text(value.get("questionText")))
     if not question:
@@ -114,6 +124,8 @@ def parse_question(value: dict[str, Any], *, source: str, fetched_at: datetime) 
         "answering_member_id": text(value.get("answeringMemberId")),
         "party": text(party), "answered": "yes" if answer else "no",
         "holding_answer": "yes" if value.get("answerIsHolding") else "",
+        **_member_facts(value, "askingMember", "asking_member"),
+        **_member_facts(value, "answeringMember", "answering_member"),
     }
     return Document(
         source=source, kind=DocumentKind.WRITTEN_QUESTION, url=question_url(value),
