@@ -10,7 +10,7 @@ from warehouse.settings import Settings, apply_offline_environment
 apply_offline_environment()
 sys.path.insert(0, str(Path(__file__).parent))
 
-from recorded import samples_missing  # noqa: E402
+from data_paths import samples_missing  # noqa: E402
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

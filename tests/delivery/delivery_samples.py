@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
+from data_paths import DEMO_SNAPSHOT
 from factories import make_document
 
 from scrapers.govuk.parse import parse_content_item
@@ -25,8 +25,6 @@ from warehouse.records import (
     ThemeScore,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-DEMO_SNAPSHOT = ROOT / "demo" / "snapshot"
 SEEN = datetime(2026, 11, 22, 6, 5, tzinfo=UTC)
 NOW = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)  # 07:00 in London (GMT)
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from recorded import samples_missing
+from data_paths import samples_missing
 
 from scrapers.replay import serve_snapshot
 from warehouse.settings import Settings

@@ -1,8 +1,14 @@
-"""Where the recorded real payloads are, for the tests over them (they stay outside the repo)."""
+"""Where the tests' data lives: the bundled demo snapshot (constructed) and the recorded real
+payloads (outside the repository, so tests over them may be skipped)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from warehouse.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_SNAPSHOT = ROOT / "demo" / "snapshot"
 
 
 def samples_missing() -> str | None:
