@@ -151,7 +151,7 @@ def delivery_kills(base: Path) -> list[tuple[str, bool, int, int]]:
     day = datetime.now(UTC).date().isoformat()
     lines = []
     for what, command, expected in [("digest", ["digest", "--date", day, "--send"], 2),
-                                    ("alert", ["alerts", "--send"], 1)]:
+                                    ("alert", ["alerts", "--send"], 2)]:
         result = kill_during_send(base / f"kill-{what}", command)
         per_recipient = result["per_recipient"]
         lost = sum(1 for r in RECIPIENTS if per_recipient.get(r, 0) == 0)
