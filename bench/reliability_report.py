@@ -16,6 +16,15 @@ Scenarios (the same as tests/hardening, measured here rather than asserted):
   server measured between the two requests, or that it was asked only once and reported.
 - hostile alert: every check of tests/delivery/test_hostile_alerts.py (email HTML and text,
   Slack, Teams, .ics) on a funding item full of markup, links, mentions and a 10,000-char word.
+- delivery faults (tests/hardening/delivery_faults.py, the servers of smtpfaults.py; the digest
+  or the alerts flow run 2-3 times in this process, HORIZON_SEND_RETRIES=2): SMTP answering
+  QUIT with 421 after its 250, dropping after the 250, refusing one of two recipients with
+  550, replying to the final "." after 2.5 s (socket timeout 1 s, final-reply timeout 10 s),
+  never replying in time (final-reply timeout 1 s; healed for the next runs); a webhook slower
+  than its timeout (healed for the next runs); a webhook whose 404 quotes the URL's path
+  segments and sig=. Lost = recipients due a copy that got none; duplicates = copies beyond
+  the first not marked as possible repeats; "twice" = a recipient sent two copies in one run;
+  "marked" = copies sent once more after an unknown outcome, with X-Horizon-Possible-Repeat.
 - --with-processes: tests/hardening/test_crash_recovery.py (two runs at once, SIGKILL during
   collection and enrichment, then a finishing run; ~2 minutes), reported passed or failed;
   SIGKILL while the digest and while an alert is being sent (the SMTP server holds its reply),
@@ -44,8 +53,10 @@ from warehouse.settings import apply_offline_environment  # noqa: E402
 
 apply_offline_environment()
 
+from delivery_faults import EVERYONE, counts, smtp_scenario, webhook_scenario  # noqa: E402
 from fuzz_parsers import fuzz  # noqa: E402
 from parser_cases import PARSERS, bodies, seeds  # noqa: E402
+from smtpfaults import FaultyWebhook, SmtpBehaviour  # noqa: E402
 from test_crash_recovery import KILLED_WRITE  # noqa: E402
 from test_delivery_crash import RECIPIENTS, kill_during_send  # noqa: E402
 from test_retry_after import crawl_busy_host  # noqa: E402
@@ -151,7 +162,7 @@ def delivery_kills(base: Path) -> list[tuple[str, bool, int, int]]:
     day = datetime.now(UTC).date().isoformat()
     lines = []
     for what, command, expected in [("digest", ["digest", "--date", day, "--send"], 2),
-                                    ("alert", ["alerts", "--send"], 1)]:
+                                    ("alert", ["alerts", "--send"], 2)]:
         result = kill_during_send(base / f"kill-{what}", command)
         per_recipient = result["per_recipient"]
         lost = sum(1 for r in RECIPIENTS if per_recipient.get(r, 0) == 0)
@@ -161,6 +172,45 @@ def delivery_kills(base: Path) -> list[tuple[str, bool, int, int]]:
             result["code"] == 0 and messages == expected and lost == 0 and duplicates == 0
         lines.append((f"SIGKILL while sending the {what} (server holding DATA), next run",
                       ok, lost, duplicates))
+    return lines
+
+
+def delivery_faults(base: Path) -> list[tuple]:
+    refused = RECIPIENTS[1]
+    smtp = [
+        ("SMTP: 250, then QUIT answered 421 (digest, 2 runs)", "digest",
+         SmtpBehaviour(quit_reply="421 4.3.2 closing"), EVERYONE, {}, {}),
+        ("SMTP: connection dropped after the 250 (digest, 2 runs)", "digest",
+         SmtpBehaviour(drop_after_accept=True), EVERYONE, {}, {}),
+        ("SMTP: one of two recipients refused with 550 (alert email, 2 runs)", "alerts",
+         SmtpBehaviour(refuse={refused}), {RECIPIENTS[0]: 1, refused: 0}, {}, {}),
+        ("SMTP: final reply after 2.5 s, socket timeout 1 s (digest, 2 runs)", "digest",
+         SmtpBehaviour(final_reply_delay=2.5), EVERYONE, {},
+         {"HORIZON_SMTP_TIMEOUT_SECONDS": "1", "HORIZON_SMTP_FINAL_REPLY_TIMEOUT_SECONDS": "10"}),
+        ("SMTP: final reply past its timeout, then healed (digest, 3 runs)", "digest",
+         SmtpBehaviour(final_reply_delay=3), EVERYONE, {"runs": 3, "heal_after_first": True},
+         {"HORIZON_SMTP_FINAL_REPLY_TIMEOUT_SECONDS": "1"}),
+    ]
+    lines = []
+    for number, (name, flow, behaviour, expected, options, env) in enumerate(smtp):
+        outcome = smtp_scenario(base / f"smtp{number}", flow, behaviour, **options, **env)
+        lost, duplicated, twice = counts(outcome, expected)
+        refused_got_it = any(outcome.received.get(r, 0) for r, n in expected.items() if not n)
+        ok = not (lost or duplicated or twice or refused_got_it)
+        lines.append((name, ok, lost, duplicated, twice, outcome.marked_repeats))
+    slow = webhook_scenario(base / "hook-slow", FaultyWebhook(delay=2.5),
+                            path="/services/T1/B2/x", heal_after_first=True)
+    lost, duplicated, twice = counts(slow, {"slack": 1})
+    lines.append(("webhook: slower than its 1 s timeout, then healed (alert, 3 runs)",
+                  slow.received == {"slack": 2} and slow.marked_repeats == 1 and not twice,
+                  lost, duplicated, twice, slow.marked_repeats))
+    pieces = ("tokQ7x9Kp2mZ", "sigH4w8Ln3vR", "segJ5c1Tb6yU")
+    quoted = webhook_scenario(base / "hook-quote", FaultyWebhook(quote=True), runs=1,
+                              path=f"/workflows/{pieces[2]}/{pieces[0]}?sig={pieces[1]}")
+    texts = [str(quoted.rows), *quoted.reports, *quoted.logs]
+    leaks = sum(piece in text for text in texts for piece in pieces)
+    lines.append((f"webhook: 404 quoting path segments and sig= ({leaks} fragments leaked)",
+                  leaks == 0 and "404" in str(quoted.rows), 0, 0, 0, 0))
     return lines
 
 
@@ -192,18 +242,23 @@ def main() -> None:
         lines.append(killed_write(base))
         lines += retry_after(base)
         lines.append(hostile_alert())
+        lines += delivery_faults(base)
         if options.with_processes:
             lines += delivery_kills(base)
     lines += parser_fuzz(options.cases)
     if options.with_processes:
         lines += process_scenarios()
+    lines = [(*line, 0, 0)[:6] for line in lines]  # (name, ok, lost, duplicates, twice, marked)
     width = max(len(name) for name, *_ in lines)
-    print(f"{'scenario':{width}}  result  lost  duplicates")
-    for name, ok, lost, duplicates in lines:
-        print(f"{name:{width}}  {'passed' if ok else 'FAILED':6}  {lost:4d}  {duplicates:10d}")
-    passed = sum(ok for _, ok, _, _ in lines)
+    print(f"{'scenario':{width}}  result  lost  duplicates  twice  marked")
+    for name, ok, lost, duplicates, twice, marked in lines:
+        print(f"{name:{width}}  {'passed' if ok else 'FAILED':6}  {lost:4d}  {duplicates:10d}"
+              f"  {twice:5d}  {marked:6d}")
+    passed = sum(line[1] for line in lines)
     print(f"TOTAL {passed}/{len(lines)} passed, {sum(line[2] for line in lines)} records lost,"
-          f" {sum(line[3] for line in lines)} duplicates ({time.perf_counter() - started:.0f} s)")
+          f" {sum(line[3] for line in lines)} duplicates, {sum(line[4] for line in lines)} sent"
+          f" twice in one run, {sum(line[5] for line in lines)} marked possible repeats"
+          f" ({time.perf_counter() - started:.0f} s)")
     sys.exit(0 if passed == len(lines) else 1)
 
 

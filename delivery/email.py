@@ -195,6 +195,7 @@ def send_email(message: EmailMessage, config: SmtpConfig, recipients: list[str],
     client: smtplib.SMTP | None = None
     try:
         client = _connect(config)
+        client.on_handover = on_handover  # type: ignore[attr-defined]
         refused = client.send_message(message, from_addr=config.sender, to_addrs=recipients)
     except SendError as error:
         _close(client)

@@ -38,6 +38,16 @@ def _finish(report) -> None:
         raise typer.Exit(code=1)
 
 
+def _check_smtp(settings) -> None:
+    """HORIZON_SMTP_SECURITY=none off loopback: one line, before Prefect starts."""
+    from delivery.email import SmtpSecurityError, check_smtp_security
+
+    try:
+        check_smtp_security(settings.smtp_host, settings.smtp_security)
+    except SmtpSecurityError as error:
+        fail(str(error))
+
+
 def digest(
     day: Annotated[str | None, typer.Option("--date", help="Digest date, YYYY-MM-DD.")] = None,
     send: Annotated[bool, typer.Option(help="Mail it to the profile's recipients.")] = False,
@@ -52,6 +62,8 @@ def digest(
     digest_day = parse_day(day, "--date")
     if send and not get_settings().smtp_host:
         fail("--send needs an SMTP server: set HORIZON_SMTP_HOST (see .env.example)")
+    if send:
+        _check_smtp(get_settings())
     try:
         report = digest_delivery(profile=profile, day=digest_day, send=send,
                                  db=str(db) if db else None, out=str(out) if out else None)
@@ -73,6 +85,8 @@ def alerts(
     from warehouse.profiles import load_profile
 
     settings = get_settings()
+    if send:
+        _check_smtp(settings)
     try:
         if send and not enabled_channels(load_profile(settings.config_dir, profile), settings):
             fail("--send needs a channel: SMTP settings and alert recipients, or "

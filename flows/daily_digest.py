@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
+from delivery.email import check_smtp_security
 from flows.collect import collect_sources
 from flows.digest_delivery import PreparedDigest, deliver_digest, prepare_digest
 from flows.enrich import enrich_pending
@@ -93,6 +94,7 @@ def daily_digest(
     sources = resolve_sources(active, settings, only_sources)
     if send:
         settings.require_secrets()  # before any work, not at the end of the run
+        check_smtp_security(settings.smtp_host, settings.smtp_security)  # issue 12
     snapshot_dir = Path(snapshot).resolve() if snapshot else None
     db_path = Path(db) if db else settings.database_path
     out_dir = Path(out) if out else settings.out_dir

@@ -24,6 +24,7 @@ from delivery.alerts import FundingAlert, plan_alerts
 from delivery.email import SmtpConfig, send_email, sender_address, stable_message_id, write_eml
 from delivery.outbox import REPEAT_HEADER, Attempt, deliver
 from delivery.render import write_atomic
+from delivery.secrets import describe, settings_secrets
 from delivery.webhook import send_webhook
 from flows.collect import collect_sources
 from flows.daily_digest import replaying, resolve_sources
@@ -202,7 +203,7 @@ def funding_alerts(
                     report.status = RunStatus.PARTIAL
         except Exception as error:
             report.status = RunStatus.FAILED
-            report.notes.append(f"run stopped: {type(error).__name__}: {error}")
+            report.notes.append(f"run stopped: {describe(error, settings_secrets(settings))}")
             raise
         finally:
             report.finished_at = datetime.now(UTC)

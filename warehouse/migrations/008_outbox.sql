@@ -8,8 +8,29 @@
 -- recipient, with the old row's status and attempts, the first time it sees them
 -- (warehouse/delivery_state.py: adopt_shared_email_rows). Webhook rows have recipient ''.
 
-ALTER TABLE digest_runs ADD COLUMN possible_repeat BOOLEAN DEFAULT false;  -- DuckDB: no NOT NULL here
-ALTER TABLE digest_runs ADD COLUMN repeats INTEGER DEFAULT 0;
+-- (Rebuilt, not altered: DuckDB cannot commit two ALTERs of one table in one transaction.)
+CREATE TABLE digest_runs_008 (
+    profile TEXT NOT NULL,
+    day DATE NOT NULL,
+    recipient TEXT NOT NULL,
+    status TEXT NOT NULL,                -- pending, sending, sent, failed, unknown, quiet
+    attempts INTEGER NOT NULL DEFAULT 0,
+    message_id TEXT NOT NULL DEFAULT '',
+    subject TEXT NOT NULL DEFAULT '',
+    error TEXT NOT NULL DEFAULT '',
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    sent_at TIMESTAMPTZ,
+    possible_repeat BOOLEAN NOT NULL DEFAULT false,  -- sent again after an unknown outcome
+    repeats INTEGER NOT NULL DEFAULT 0,              -- hand-overs since then (at most 1)
+    PRIMARY KEY (profile, day, recipient)
+);
+INSERT INTO digest_runs_008
+SELECT profile, day, recipient, status, attempts, message_id, subject, error, created_at,
+       updated_at, sent_at, false, 0
+FROM digest_runs;
+DROP TABLE digest_runs;
+ALTER TABLE digest_runs_008 RENAME TO digest_runs;
 
 CREATE TABLE alert_deliveries_008 (
     alert_key TEXT NOT NULL,
