@@ -53,7 +53,9 @@ def day(value: datetime | None) -> str:
 
 
 def timeline(ctx: Context) -> Section:
-    rows = ctx.rows[:ctx.config.sections.timeline_max]
+    relevant = _relevant_documents(ctx, top=len(ctx.rows))
+    on_topic = [r for r in ctx.rows if r.id in relevant]
+    rows = (on_topic if len(on_topic) >= 3 else ctx.rows)[:ctx.config.sections.timeline_max]
     ordered = sorted(rows, key=lambda r: (r.published_at is None, r.published_at or 0, r.rank))
     lines = [ctx.citer.title(r, f"{day(r.published_at)} · {KIND_LABELS.get(r.kind, r.kind)}")
              for r in ordered]
@@ -77,8 +79,9 @@ def for_us(ctx: Context) -> Section:
             if c.fragment:  # a table row: say which document's table
                 label += f", in “{c.row.title}”"
             lines.append(ctx.citer.quote(c.row, c.text, label))
+    on_topic = _relevant_documents(ctx, top=len(ctx.rows))
     for side in (Signal.THREAT, Signal.OPPORTUNITY):
-        for row in (r for r in ctx.rows if r.signal is side):
+        for row in (r for r in ctx.rows if r.signal is side and r.id in on_topic):
             reason, quoted = _signal_parts(row.signal_reason)
             sentence = _sentence_for(ctx, row, quoted)
             if any(x.quote and x.quote.text == sentence for x in lines):
