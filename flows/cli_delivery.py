@@ -111,7 +111,8 @@ def load_deployments(path: Path = PREFECT_YAML) -> list[Any]:
         schedules = []
         for index, schedule in enumerate(entry.get("schedules", [])):
             try:
-                schedules.append(Cron(schedule["cron"], timezone=schedule["timezone"]))
+                schedules.append(Cron(schedule["cron"], timezone=schedule["timezone"],
+                                      active=schedule.get("active", True)))
             except (ValueError, KeyError) as error:
                 line = _line_of(text, str(schedule.get("cron")))
                 raise ProfileError(

@@ -19,7 +19,8 @@ class Retrieval(_Frozen):
 
 
 class Sentences(_Frozen):
-    per_document: int = Field(default=14, ge=1)
+    documents: int = Field(default=15, ge=1)
+    per_document: int = Field(default=10, ge=1)
     min_words: int = Field(default=6, ge=1)
     max_words: int = Field(default=70, ge=2)
 
@@ -35,7 +36,7 @@ class BottomLine(_Frozen):
     min: int = Field(default=3, ge=1)
     mmr_lambda: float = Field(default=0.7, ge=0, le=1)
     weights: Weights = Field(default_factory=Weights)
-    min_topic: float = Field(default=0.2, ge=0, le=1)
+    min_topic: float = Field(default=0.3, ge=0, le=1)
 
 
 class Sections(_Frozen):

@@ -40,6 +40,7 @@ class BriefRequest(BaseModel):
     until: date | None = None
     story: uuid.UUID | None = None
     like: uuid.UUID | None = None
+    documents: list[uuid.UUID] = []  # a brief over exactly these documents (a weekly pack)
     filters: SearchFilters | None = None  # the search page's filters (dates are taken from here)
 
 
@@ -52,7 +53,9 @@ def make_brief(request: BriefRequest, *, con: duckdb.DuckDBPyConnection, searche
         "profile": profile.id, "date_from": request.since, "date_to": request.until})
     topic = " ".join(request.topic.split())
     scores: dict[uuid.UUID, tuple[bool, float]] = {}
-    if request.story:
+    if request.documents:
+        ids = list(request.documents)
+    elif request.story:
         ids = story_documents(con, profile.id, request.story)
     elif request.like:
         try:
@@ -74,7 +77,8 @@ def make_brief(request: BriefRequest, *, con: duckdb.DuckDBPyConnection, searche
     stored = brief_rows(con, profile.id, ids)
     rows = [SourceRow(**stored[i], rank=rank, keyword_hit=scores.get(i, (True, 0))[0],
                       dense_score=scores.get(i, (True, 0.0))[1])
-            for rank, i in enumerate(i for i in ids if i in stored)]
+            for rank, i in enumerate(i for i in ids if i in stored and _within(
+                stored[i]["published_at"], request.since, request.until))]
     if len(rows) < config.retrieval.min_documents:
         raise NothingMatches(topic or f"story {request.story}",
                              _nearest(con, profile, encoder, topic))
@@ -86,6 +90,11 @@ def make_brief(request: BriefRequest, *, con: duckdb.DuckDBPyConnection, searche
     return build_brief(topic, rows, vectors, encoder.encode_query(topic), profile, config,
                        as_of=request.until or now.date(), since=request.since,
                        until=request.until, encoder_version=encoder.version, now=now)
+
+
+def _within(published: datetime | None, since: date | None, until: date | None) -> bool:
+    day = published.date() if published else None
+    return day is None or ((since is None or day >= since) and (until is None or day <= until))
 
 
 def _nearest(con: duckdb.DuckDBPyConnection, profile: Profile, encoder: Encoder, topic: str,

@@ -53,7 +53,9 @@ def day(value: datetime | None) -> str:
 
 
 def timeline(ctx: Context) -> Section:
-    rows = ctx.rows[:ctx.config.sections.timeline_max]
+    relevant = _relevant_documents(ctx, top=len(ctx.rows))
+    on_topic = [r for r in ctx.rows if r.id in relevant]
+    rows = (on_topic if len(on_topic) >= 3 else ctx.rows)[:ctx.config.sections.timeline_max]
     ordered = sorted(rows, key=lambda r: (r.published_at is None, r.published_at or 0, r.rank))
     lines = [ctx.citer.title(r, f"{day(r.published_at)} · {KIND_LABELS.get(r.kind, r.kind)}")
              for r in ordered]
@@ -63,7 +65,9 @@ def timeline(ctx: Context) -> Section:
 def for_us(ctx: Context) -> Section:
     region = ctx.profile.region.name
     lines: list[Line] = []
-    money = [c for c in ctx.candidates if has_amount(c.text)]
+    relevant = _relevant_documents(ctx)
+    money = [c for c in ctx.candidates if has_amount(c.text) and c.row.id in relevant
+             and (c.region or not c.fragment)]
     money.sort(key=lambda c: (not c.region, -c.score))
     per_doc: dict = defaultdict(int)
     for c in money:
@@ -72,9 +76,12 @@ def for_us(ctx: Context) -> Section:
         if per_doc[c.row.id] < 2:
             per_doc[c.row.id] += 1
             label = f"Money for {region}" if c.region else "Money (national or elsewhere)"
+            if c.fragment:  # a table row: say which document's table
+                label += f", in “{c.row.title}”"
             lines.append(ctx.citer.quote(c.row, c.text, label))
+    on_topic = _relevant_documents(ctx, top=len(ctx.rows))
     for side in (Signal.THREAT, Signal.OPPORTUNITY):
-        for row in (r for r in ctx.rows if r.signal is side):
+        for row in (r for r in ctx.rows if r.signal is side and r.id in on_topic):
             reason, quoted = _signal_parts(row.signal_reason)
             sentence = _sentence_for(ctx, row, quoted)
             if any(x.quote and x.quote.text == sentence for x in lines):
@@ -85,6 +92,16 @@ def for_us(ctx: Context) -> Section:
     lines.extend(_places(ctx))
     return Section(key="for_us", heading="What it means for us", lines=lines,
                    empty_note=f"No source on this topic names {region}, its money or a signal.")
+
+
+def _relevant_documents(ctx: Context, top: int = 6) -> set:
+    """The documents whose best sentence is on the topic, among the best-ranked `top`."""
+    best: dict = defaultdict(float)
+    for c in ctx.candidates:
+        if not c.fragment:
+            best[c.row.id] = max(best[c.row.id], c.topic)
+    floor = ctx.config.bottom_line.min_topic
+    return {r.id for r in ctx.rows[:top] if best.get(r.id, 0.0) >= floor}
 
 
 def _signal_parts(reason: str) -> tuple[str, str]:
@@ -163,10 +180,12 @@ def deadlines(ctx: Context) -> Section:
 
 def key_figures(ctx: Context) -> Section:
     seen: set[str] = set()
+    relevant = _relevant_documents(ctx)
     lines = []
-    for c in sorted(ctx.candidates, key=lambda c: -c.score):
+    for c in sorted(ctx.candidates, key=lambda c: -(c.topic + 0.15 * c.region)):
         new = [f for f in figures_in(c.text) if f not in seen]
-        if not new or c.topic < ctx.config.bottom_line.min_topic:
+        if not new or (c.fragment and not (c.region and c.row.id in relevant)) or (
+                not c.fragment and c.topic < ctx.config.bottom_line.min_topic):
             continue
         seen.update(new)
         lines.append(ctx.citer.quote(c.row, c.text, ", ".join(new)))

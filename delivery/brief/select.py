@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 
 from delivery.brief.config import BottomLine, Sentences
+from delivery.brief.figures import has_amount
 from delivery.brief.model import SourceRow
 from delivery.text import sentences
 from warehouse.profiles import Profile
@@ -33,6 +34,7 @@ class Candidate:
     topic: float = 0.0  # cosine to the topic
     region: bool = False  # names the region, a council or a place
     score: float = 0.0
+    fragment: bool = False  # a table row or heading ("Authority: £58 million"), not a sentence
 
 
 def region_pattern(profile: Profile) -> re.Pattern[str]:
@@ -45,20 +47,21 @@ def region_pattern(profile: Profile) -> re.Pattern[str]:
 def extract_candidates(rows: list[SourceRow], settings: Sentences) -> list[Candidate]:
     """The first sentences of each document's summary and body, deduplicated per document."""
     out: list[Candidate] = []
-    for row in rows:
+    for row in rows[:settings.documents]:
         seen: set[str] = set()
         lines = [line for field in (row.summary, row.body_text) for line in field.splitlines()]
         for line in lines:
             for sentence in sentences(line):
                 text = " ".join(sentence.split())
                 words = len(text.split())
+                fragment = len(set(_PROSE.findall(text))) < _MIN_PROSE_WORDS
                 if (text in seen or text == row.title or not _LETTER.search(text)
-                        or words < settings.min_words or words > settings.max_words
-                        or text.endswith(":") or text[0].islower()
-                        or len(set(_PROSE.findall(text))) < _MIN_PROSE_WORDS):
+                        or words > settings.max_words or text.endswith(":")
+                        or text[0].islower() or (fragment and not has_amount(text))
+                        or (words < settings.min_words and not fragment)):
                     continue
                 seen.add(text)
-                out.append(Candidate(row, text, len(seen)))
+                out.append(Candidate(row, text, len(seen), fragment=fragment))
                 if len(seen) >= settings.per_document:
                     break
             if len(seen) >= settings.per_document:
@@ -86,9 +89,10 @@ def score_candidates(candidates: list[Candidate], vectors: np.ndarray, topic: np
 def mmr(candidates: list[Candidate], vectors: np.ndarray, settings: BottomLine,
         one_per_document: bool = True) -> list[int]:
     """Indexes of the chosen candidates, in the order chosen."""
-    pool = [i for i, c in enumerate(candidates) if c.topic >= settings.min_topic]
+    sentences = [i for i, c in enumerate(candidates) if not c.fragment]
+    pool = [i for i in sentences if candidates[i].topic >= settings.min_topic]
     if len(pool) < settings.min:  # a short paper still gets its best sentences
-        pool = sorted(range(len(candidates)), key=lambda i: -candidates[i].topic)[:settings.max]
+        pool = sorted(sentences, key=lambda i: -candidates[i].topic)[:settings.max]
     chosen: list[int] = []
     used: set = set()
     lam = settings.mmr_lambda

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from delivery.brief.config import BriefConfig, load_brief_config
 from delivery.brief.model import Brief
@@ -20,6 +23,34 @@ class WarehouseBusy(RuntimeError):
     """A run holds the warehouse for writing; a brief can be asked for again when it ends."""
 
 
+class SentenceCache:
+    """Sentence vectors kept between briefs (documents recur across topics), bounded."""
+
+    def __init__(self, encoder: Encoder, size: int = 50_000) -> None:
+        self._encoder, self._size = encoder, size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self.version = encoder.version
+
+    def encode_query(self, query: str) -> np.ndarray:
+        return self._encoder.encode_query(query)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            fresh = self._encoder.encode(missing)
+            with self._lock:
+                self._vectors.update(zip(missing, fresh, strict=True))
+                while len(self._vectors) > self._size:
+                    self._vectors.popitem(last=False)
+        with self._lock:
+            found = [self._vectors.get(t) for t in texts]
+        if any(v is None for v in found):  # evicted meanwhile by a very large brief
+            return self._encoder.encode(texts)
+        return np.stack(found)
+
+
 @dataclass
 class BriefService:
     db_path: Path
@@ -29,6 +60,7 @@ class BriefService:
     config: BriefConfig | None = None
 
     def __post_init__(self) -> None:
+        self.encoder = SentenceCache(self.encoder)
         self.searcher = self.searcher or Searcher(self.db_path)
         self.config = self.config or load_brief_config(self.config_dir)
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "warehouse"))
 
 from test_search_world import FakeEncoder
 
-from delivery.brief.config import BriefConfig
+from delivery.brief.config import BottomLine, BriefConfig
 from delivery.brief.model import Brief
 from delivery.brief.retrieve import BriefRequest, make_brief
 from nlp.query_encoder import QueryEncoder
@@ -42,6 +42,8 @@ from warehouse.search.engine import Searcher
 from warehouse.search.replica import publish_search_index
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+# The hashed bag of words gives lower cosines than MiniLM: a lower floor for "on the topic".
+CONFIG = BriefConfig(bottom_line=BottomLine(min_topic=0.1))
 AS_OF = date(2026, 11, 22)
 HOSTILE_TITLE = 'Bus <script>alert("x")</script> [click](javascript:alert(1)) **bold** \x1b[31m'
 HOSTILE_BODY = ("Testshire bus riders were told <img src=x onerror=alert(1)> that the bus "
@@ -130,7 +132,7 @@ class BriefWorld:
         with connect(self.db, read_only=True) as con:
             return make_brief(BriefRequest(topic=topic, until=AS_OF, **request), con=con,
                               searcher=Searcher(self.db), encoder=self.encoder,
-                              profile=self.profile, config=BriefConfig(), now=NOW)
+                              profile=self.profile, config=CONFIG, now=NOW)
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         return connect(self.db, read_only=True)
