@@ -24,10 +24,13 @@ demo: $(READY)
 	rm -f data/demo.duckdb data/demo.duckdb.wal
 	$(BIN)/horizon run --snapshot demo/snapshot --db data/demo.duckdb --out out
 
-# The search page is tested in Debian's Chromium (Playwright drives it; no browser download).
+# The search page, digest and briefs are tested in Debian's Chromium (Playwright drives it; no
+# browser download); the PDF briefs through poppler's pdftoppm/pdftotext.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
-		|| echo "warning: could not install Debian's chromium; the browser test will be skipped"
+		|| echo "warning: could not install Debian's chromium; the browser tests will be skipped"
+	@command -v pdftoppm >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; } \
+		|| echo "warning: could not install poppler-utils; the PDF page tests will be skipped"
 
 test: $(READY) browser lint
 	$(BIN)/python -m pytest
