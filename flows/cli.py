@@ -115,6 +115,10 @@ app.command(name="serve")(cli_delivery.serve)
 from flows import cli_classify  # noqa: E402
 
 app.command(name="classify")(cli_classify.classify)
+# issue 11 (CLI for a newcomer): `horizon themes`
+from flows import cli_themes  # noqa: E402
+
+app.command(name="themes")(cli_themes.themes)
 
 
 if __name__ == "__main__":
