@@ -17,6 +17,7 @@ from prefect import allow_failure, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.futures import PrefectFuture
 
+from flows.progress import progress_bar
 from scrapers.crawl import CrawlResult, run_crawl
 from warehouse.queries import get_watermark
 from warehouse.records import Document, SourceReport
@@ -156,17 +157,20 @@ def collect_sources(
         last_on_host[host] = future
         futures.append(future)
     reports: list[SourceReport] = []
-    for source, future in zip(sources, futures, strict=True):
-        try:
-            result = future.result()
-        except Exception as error:  # the source as a whole is down: report it, carry on
-            logger.error("source %s failed: %s", source.name, error)
-            reports.append(SourceReport(source=source.name, failed=1, errors=[str(error)]))
-            continue
-        report = store_crawl(con, result, states.get(source.name))
-        logger.info("source %s: listed %d, new %d, updated %d, unchanged %d, failed %d",
-                    source.name, report.fetched, report.new, report.updated, report.unchanged,
-                    report.failed)
-        reports.append(report)
+    with progress_bar("Collecting sources", len(sources)) as advance:
+        for source, future in zip(sources, futures, strict=True):
+            try:
+                result = future.result()
+            except Exception as error:  # the source as a whole is down: report it, carry on
+                logger.error("source %s failed: %s", source.name, error)
+                reports.append(SourceReport(source=source.name, failed=1, errors=[str(error)]))
+                advance(1)
+                continue
+            report = store_crawl(con, result, states.get(source.name))
+            advance(1)
+            logger.info("source %s: listed %d, new %d, updated %d, unchanged %d, failed %d",
+                        source.name, report.fetched, report.new, report.updated,
+                        report.unchanged, report.failed)
+            reports.append(report)
     record_health(con, reports, states)
     return reports
