@@ -80,6 +80,12 @@ def evaluate(db: Path) -> None:
         kept += sum(t in strong for t in relevant)
     print(f"evaluation ({EVALUATE.name}, recorded samples): {kept} of {total} relevant results "
           "in the top 10 stay above the floor")
+    nonsense = [*yaml.safe_load(CHOOSE.read_text(encoding="utf-8"))["off_topic"],
+                "zzqx unicorn spaceport"]
+    empty = sum(not strong_results(searcher.search(q, encoder.encode_query(q), limit=20), q)
+                for q in nonsense)
+    print(f"evaluation (recorded samples): {empty} of {len(nonsense)} off-topic queries give "
+          "no strong match")
 
 
 def main() -> None:

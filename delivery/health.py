@@ -1,4 +1,5 @@
-"""The digest footer on source health: which sources failed, went stale or came back empty."""
+"""Source health, in one place: the digest footer and `horizon sources` both call
+`source_status`, so for the same day they say the same ok / stale / failing / empty / degraded."""
 
 from __future__ import annotations
 
@@ -25,6 +26,20 @@ class SourceHealth(BaseModel):
     healthy: int
 
 
+PROBLEMS = ("failing", "empty", "degraded")
+
+
+def source_status(last_health: str, newest: datetime | None, *, now: datetime,
+                  stale_after_days: int) -> str:
+    """failing, empty or degraded (the last run's health), else stale (nothing new stored for
+    `stale_after_days` before `now`), else ok."""
+    if last_health in PROBLEMS:
+        return last_health
+    if newest is not None and newest < now - timedelta(days=stale_after_days):
+        return "stale"
+    return "ok"
+
+
 def build_source_health(
     reports: list[SourceReport], watermarks: dict[str, datetime], *, now: datetime,
     stale_after_days: int,
@@ -32,20 +47,21 @@ def build_source_health(
     """Only the sources needing attention are listed; the rest are counted."""
     problems: list[HealthLine] = []
     healthy = 0
-    stale_before = now - timedelta(days=stale_after_days)
     for report in sorted(reports, key=lambda r: r.source):
         newest = watermarks.get(report.source)
         first_error = clip(report.errors[0], 160) if report.errors else ""
-        if report.health == "failing":
+        status = source_status(report.health, newest, now=now,
+                               stale_after_days=stale_after_days)
+        if status == "failing":
             problems.append(HealthLine(source=report.source, status="failing",
                                        detail=first_error or "nothing landed"))
-        elif report.health == "empty":
+        elif status == "empty":
             problems.append(HealthLine(source=report.source, status="empty",
                                        detail="listed nothing"))
-        elif report.health == "degraded":
+        elif status == "degraded":
             problems.append(HealthLine(source=report.source, status="degraded",
                                        detail=f"{report.failed} items failed: {first_error}"))
-        elif newest is not None and newest < stale_before:
+        elif status == "stale":
             problems.append(HealthLine(source=report.source, status="stale",
                                        detail=f"nothing new since {newest:%-d %b %Y}"))
         else:

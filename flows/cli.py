@@ -144,6 +144,10 @@ app.command(name="classify")(cli_classify.classify)
 from flows import cli_brief  # noqa: E402
 
 app.command(name="brief")(cli_brief.brief)
+# issue 11 (CLI for a newcomer): `horizon themes`
+from flows import cli_themes  # noqa: E402
+
+app.command(name="themes")(cli_themes.themes)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from prefect import allow_failure, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.futures import PrefectFuture
 
+from flows.progress import progress_bar
 from scrapers.crawl import CrawlResult, run_crawl
 from warehouse.collection_state import (
     Cursor,
@@ -227,19 +228,23 @@ def collect_sources(
         futures.append(future)
         plans.append((since, cursor))
     reports: list[SourceReport] = []
-    for source, future, (since, cursor) in zip(sources, futures, plans, strict=True):
-        try:
-            result = future.result()
-        except Exception as error:  # the source as a whole is down: report it, carry on
-            logger.error("source %s failed: %s", source.name, error)
-            reports.append(SourceReport(source=source.name, failed=1, errors=[str(error)]))
-            continue
-        report = store_crawl(con, result, states.get(source.name),
-                             direct_retry=source.spider in DIRECT_RETRY_SPIDERS, since=since,
-                             cursor=cursor, quarantine_after=settings.quarantine_after_attempts)
-        logger.info("source %s: listed %d, new %d, updated %d, unchanged %d, failed %d",
-                    source.name, report.fetched, report.new, report.updated, report.unchanged,
-                    report.failed)
-        reports.append(report)
+    with progress_bar("Collecting sources", len(sources)) as advance:
+        for source, future, (since, cursor) in zip(sources, futures, plans, strict=True):
+            try:
+                result = future.result()
+            except Exception as error:  # the source as a whole is down: report it, carry on
+                logger.error("source %s failed: %s", source.name, error)
+                reports.append(SourceReport(source=source.name, failed=1, errors=[str(error)]))
+                advance(1)
+                continue
+            report = store_crawl(con, result, states.get(source.name),
+                                 direct_retry=source.spider in DIRECT_RETRY_SPIDERS, since=since,
+                                 cursor=cursor,
+                                 quarantine_after=settings.quarantine_after_attempts)
+            advance(1)
+            logger.info("source %s: listed %d, new %d, updated %d, unchanged %d, failed %d",
+                        source.name, report.fetched, report.new, report.updated,
+                        report.unchanged, report.failed)
+            reports.append(report)
     record_health(con, reports, states)
     return reports

@@ -11,6 +11,7 @@ import duckdb
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
+from flows.progress import progress_bar
 from nlp.config import NlpConfig, load_nlp_config
 from nlp.encoder import TextEncoder, load_encoder
 from nlp.enrich import enrich_documents
@@ -59,13 +60,15 @@ def enrich_pending(con: duckdb.DuckDBPyConnection, profile: Profile, config_dir:
     encoder = encoder_for(config_dir)
     kit = kit_for(config_dir, profile)
     done = 0
-    for start in range(0, len(pending), BATCH_DOCUMENTS):
-        documents = load_documents(con, pending[start:start + BATCH_DOCUMENTS])
-        enrichments = enrich_documents(documents, kit, encoder, config)
-        save_enrichments(con, enrichments, profile=profile.id,
-                         content_hashes={d.id: d.content_hash for d in documents})
-        done += len(enrichments)
-        logger.info("enriched %d of %d documents", done, len(pending))
+    with progress_bar("Enriching documents", len(pending)) as advance:
+        for start in range(0, len(pending), BATCH_DOCUMENTS):
+            documents = load_documents(con, pending[start:start + BATCH_DOCUMENTS])
+            enrichments = enrich_documents(documents, kit, encoder, config)
+            save_enrichments(con, enrichments, profile=profile.id,
+                             content_hashes={d.id: d.content_hash for d in documents})
+            done += len(enrichments)
+            advance(len(documents))
+            logger.info("enriched %d of %d documents", done, len(pending))
     cluster_recent(con, profile, config, now=datetime.now(UTC))
     return done
 

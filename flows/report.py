@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from warehouse.records import RunReport
 
@@ -11,18 +13,24 @@ _HEALTH_STYLE = {"ok": "green", "degraded": "yellow", "failing": "red", "empty":
 
 
 def print_run_report(report: RunReport, console: Console) -> None:
-    table = Table(title=f"{report.flow} · {report.profile} · {report.status.value}")
-    for column in ("source", "listed", "new", "updated", "unchanged", "failed", "health"):
-        table.add_column(column, justify="left" if column in ("source", "health") else "right")
+    """One row per source, within 80 columns: source names whole, errors listed after."""
+    table = Table(title=f"{report.flow} · {report.profile} · {report.status.value}",
+                  box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True,
+                  title_justify="left")
+    table.add_column("source", no_wrap=True)
+    for column in ("listed", "new", "updated", "same", "failed"):  # same: listed, unchanged
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("health", no_wrap=True)
     for source in report.sources:
-        style = _HEALTH_STYLE.get(source.health, "")
         table.add_row(source.source, str(source.fetched), str(source.new), str(source.updated),
                       str(source.unchanged), str(source.failed),
-                      f"[{style}]{source.health}[/{style}]")
+                      Text(source.health, style=_HEALTH_STYLE.get(source.health, "")))
     console.print(table)
     for source in report.sources:
         for error in source.errors[:5]:
-            console.print(f"  [red]{source.source}[/red]: {error}", markup=True, highlight=False)
+            line = Text(f"  {source.source}: ", style="red")
+            line.append(error)  # scraped text: never read as markup
+            console.print(line, highlight=False)
         if len(source.errors) > 5:
             console.print(f"  {source.source}: … and {len(source.errors) - 5} more errors")
     console.print(f"Enriched {report.enriched} documents.")

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     send_retries: int = Field(default=2, ge=0, le=10)
     send_retry_delay_seconds: float = Field(default=30, ge=0)
     send_max_attempts: int = Field(default=12, ge=1)  # across runs, per digest or alert send
+    # `horizon web` listens here; `horizon search` asks it first (warm model and index).
+    web_port: int = Field(default=8000, ge=1, le=65535)
 
     def missing_secrets(self) -> list[str]:
         """Secrets that sending needs and the environment does not give (variable names)."""

@@ -32,6 +32,7 @@ from warehouse.settings import get_settings
 from web.access import TokenGuard, install_log_scrubber
 from web.brief import brief_router
 from web.docs import install_docs
+from web.info import info_router
 
 STATIC = Path(__file__).parent / "static"
 CSV_COLUMNS = ("rank", "title", "url", "source", "kind", "published", "themes", "signal",
@@ -182,6 +183,7 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
                                     lambda: model.model, default_profile))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_docs(app)
+    app.include_router(info_router(db_path, default_profile))
     if token:
         app.add_middleware(TokenGuard, token=token)
         install_log_scrubber()

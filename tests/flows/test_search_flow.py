@@ -11,11 +11,10 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.cli_search import results_table
+from flows.cli_search import print_results
 from flows.daily_digest import daily_digest
 from warehouse.db import connect
 from warehouse.records import RunReport
-from warehouse.search.models import SearchResult
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
@@ -85,8 +84,7 @@ def test_search_flow_kind_filter_and_readable_table(samples_run) -> None:
     results = json.loads(runner.invoke(app, ["search", "money for schools", "--db", str(db),
                                              "--json", "--limit", "2"]).stdout)
     wide = Console(width=250, record=True)
-    wide.print(results_table("money for schools",
-                             [SearchResult.model_validate(r) for r in results]))
+    print_results("money for schools", results, wide)
     text = wide.export_text()
     assert "School revenue funding settlement for 2017 to 2018" in text
     assert "keyword #" in text and "meaning #" in text

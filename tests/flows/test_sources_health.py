@@ -64,11 +64,11 @@ def test_horizon_sources_lists_every_source_of_the_profile(tmp_path: Path) -> No
     result = CliRunner().invoke(app, ["sources", "--profile", "wmca", "--db", str(db)],
                                 env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    lines = {line.split("│")[1].strip(): line for line in result.output.splitlines()
-             if line.count("│") > 3}
+    lines = {line.split()[0]: line for line in result.output.splitlines() if line.strip()}
     assert "ok" in lines["wmca_news"] and "2026-11-17 07:00" in lines["wmca_news"]
-    assert "failing" in lines["find_a_grant"] and "HTTP 503" in lines["find_a_grant"]
+    assert "failing" in lines["find_a_grant"]
+    assert "find_a_grant: 2026-11-17 07:00: https://x: HTTP 503" in result.output
     assert "never run" in lines["govuk_news"]
-    assert set(lines) == set(load_profile(Settings().config_dir, "wmca").sources)
+    assert set(load_profile(Settings().config_dir, "wmca").sources) <= set(lines)
 
 

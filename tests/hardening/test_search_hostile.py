@@ -88,7 +88,9 @@ def test_search_hostile_like_wildcards_are_not_patterns(client: TestClient) -> N
 
 def test_search_hostile_injection_still_finds_the_words(client: TestClient, world: World
                                                         ) -> None:
-    body = client.get("/api/search", params={"q": "HS2'; DROP TABLE documents; --"}).json()
+    # floor off: "drop table documents" are words no document holds, so no strong match
+    body = client.get("/api/search", params={"q": "HS2'; DROP TABLE documents; --",
+                                             "floor": "false"}).json()
     assert body["results"][0]["id"] == str(world.ids["hs2-update"])
 
 
@@ -195,7 +197,7 @@ def test_search_hostile_cli_query_prints_results(world: World, query: str,
 
     monkeypatch.setattr(nlp.encoder, "load_encoder", lambda config: FakeEncoder())
     before = _counts(world.db)
-    result = CliRunner().invoke(app, ["search", query, "--db", str(world.db)])
+    result = CliRunner().invoke(app, ["search", query, "--db", str(world.db), "--no-floor"])
     assert result.exit_code == 0, result.output
     assert "results for" in result.output and "\x1b" not in result.output
     assert _counts(world.db) == before
