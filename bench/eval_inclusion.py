@@ -24,8 +24,7 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from delivery.gate import INCLUDE, OWN_NOTICE, judge
 from nlp.config import load_nlp_config, load_yaml_mapping
@@ -38,6 +37,7 @@ from warehouse.profiles import load_profile
 from warehouse.records import Document, DocumentInsight, DocumentKind, ScoredDocument
 from warehouse.settings import Settings
 
+ROOT = Path(__file__).resolve().parents[1]
 PREVIOUS = "38a3482"
 FETCHED = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 
@@ -134,7 +134,8 @@ def main() -> None:
         if gold != shown:
             print(f"{'missed' if gold else 'let in'}: {item['profile']} "
                   f"{item.get(kind)} ({verdict.reason})")
-    print(f"\n{'':<22} {'precision':>9} {'recall':>7} {'shown':>6} {'should':>7}   (n={len(items)})")
+    print(f"\n{'':<22} {'precision':>9} {'recall':>7} {'shown':>6} {'should':>7}"
+          f"   (n={len(items)})")
     for name, pairs in rows.items():
         p, r, shown, gold = figures(pairs)
         label = {"gate": "gate (issue 11)", "previous": f"previous ({PREVIOUS})",
