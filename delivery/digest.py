@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from delivery.brief import BriefLine, build_brief, hard_cap, search_link
 from delivery.gate import BACKFILL, EXCLUDE, NOT_YET, OWN_NOTICE, GateTerms, judge
 from delivery.health import SourceHealth
 from delivery.items import (
@@ -48,7 +48,6 @@ REGION_GROUP = "Across the region"
 UK = ZoneInfo("Europe/London")
 DIGEST_HOUR = 7
 SAME_SPEECH_JACCARD = 0.6
-BRIEF_SECTIONS = ("actions", "threats", "funding", "opportunities")
 
 
 def digest_moment(day: date) -> datetime:
@@ -84,15 +83,6 @@ class VolumeBar(BaseModel):
     name: str
     count: int
     percent: int  # bar width relative to the busiest theme
-
-
-class BriefLine(BaseModel):
-    """One plain line of "Today in brief": what it is and what to do, linking to the item."""
-
-    model_config = ConfigDict(frozen=True)
-
-    text: str
-    url: str
 
 
 class Digest(BaseModel):
@@ -259,66 +249,6 @@ def _groups(key: str, entries: list[tuple[ScoredDocument, DigestItem]], profile:
             for title, items in buckets.items()]
 
 
-def _hard_cap(sections: list[DigestSection], limit: int) -> tuple[list[DigestSection], int]:
-    """At most `limit` items in all, in section order; returns the kept sections and the rest."""
-    kept: list[DigestSection] = []
-    room, dropped = limit, 0
-    for section in sections:
-        groups = []
-        for group in section.groups:
-            take = group.items[:max(0, room)]
-            room -= len(take)
-            dropped += len(group.items) - len(take) + group.more
-            if take:
-                more = group.more + len(group.items) - len(take)
-                groups.append(group.model_copy(update={"items": take, "more": more}))
-        if groups:
-            kept.append(section.model_copy(update={"groups": groups}))
-    return kept, dropped
-
-
-def search_link(profile: Profile, start: date, end: date) -> str:
-    """The search page filtered to the digest's window, for everything past the cap."""
-    query = urlencode({"profile": profile.id, "date_from": start.isoformat(),
-                       "date_to": end.isoformat()})
-    return f"{profile.digest.search_url.rstrip('/')}/?{query}"
-
-
-def brief_line(key: str, item: DigestItem) -> str:
-    """One plain line: the item, then what it means or what to do by when."""
-    title = clip(item.title, 90)
-    due = f"{item.closes_at:%-d %b}" if item.closes_at else ""
-    what = item.kind in ("consultation", "call for evidence")
-    reason = "".join(part.text for part in item.reason).split(":", 1)
-    detail = reason[1].split(";")[0].strip().rstrip(".") if len(reason) > 1 else ""
-    if key == "actions":
-        verb = "respond by" if what else "apply by"
-        return f"{title}: {detail + '; ' if detail else ''}{verb} {due}"
-    if key == "funding":
-        money = item.funding.split(" · ")[0] if item.funding else ""
-        return f"{title}" + (f": {money}" if money else "") + (f"; closes {due}" if due else "")
-    return f"{title}" + (f": {detail}" if detail else "")
-
-
-def build_brief(sections: list[DigestSection], count: int) -> list[BriefLine]:
-    """The day's few most important items: actions due soonest, then threats, funding and
-    opportunities by rank; one line each."""
-    picked: list[tuple[tuple, str, DigestItem]] = []
-    for section in sections:
-        if section.key not in BRIEF_SECTIONS:
-            continue
-        order = BRIEF_SECTIONS.index(section.key)
-        for group in section.groups:
-            for item in group.items:
-                urgent = item.days_left is not None and item.days_left <= 7
-                soon = item.days_left if urgent else 0
-                picked.append(((0 if urgent else 1, soon, -item.score, order), section.key,
-                               item))
-    picked.sort(key=lambda p: (p[0], p[2].title))
-    return [BriefLine(text=brief_line(key, item), url=item.url)
-            for _, key, item in picked[:count]]
-
-
 def build_volume(volume: dict[str, int], profile: Profile) -> list[VolumeBar]:
     """Bars for the week's volume by theme, only when at least two themes had something."""
     counts = [(t.name, volume.get(t.id, 0)) for t in profile.themes if volume.get(t.id, 0)]
@@ -382,7 +312,7 @@ def build_digest(
             placed["actions"].append((entry, item(entry, new=False)))
     sections = [DigestSection(key=key, title=title, groups=_groups(key, placed[key], profile))
                 for key, title in SECTION_TITLES.items() if placed[key]]
-    sections, dropped = _hard_cap(sections, options.max_items)
+    sections, dropped = hard_cap(sections, options.max_items)
     oldest = min((e.document.published_at or e.document.updated_at for e in backfill
                   if e.document.published_at or e.document.updated_at), default=None)
     start = day - timedelta(days=options.lookback_days)
