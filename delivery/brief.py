@@ -53,20 +53,28 @@ def search_link(profile: Profile, start: date, end: date) -> str:
     return f"{profile.digest.search_url.rstrip('/')}/?{query}"
 
 
+def short_title(title: str, limit: int = 72) -> str:
+    """A title cut at a word, for one line of the brief."""
+    title = clip(title, 300)
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0].rstrip(":,;–-") + "…"
+
+
 def brief_line(key: str, item: DigestItem) -> str:
     """One plain line: the item, then what it means or what to do by when."""
-    title = clip(item.title, 90)
+    title = short_title(item.title)
     due = f"{item.closes_at:%-d %b}" if item.closes_at else ""
     what = item.kind in ("consultation", "call for evidence")
     reason = "".join(part.text for part in item.reason).split(":", 1)
     detail = reason[1].split(";")[0].strip().rstrip(".") if len(reason) > 1 else ""
     if key == "actions":
         verb = "respond by" if what else "apply by"
-        return f"{title}: {detail + '; ' if detail else ''}{verb} {due}"
+        return f"{title} — {detail + '; ' if detail else ''}{verb} {due}"
     if key == "funding":
         money = item.funding.split(" · ")[0] if item.funding else ""
-        return f"{title}" + (f": {money}" if money else "") + (f"; closes {due}" if due else "")
-    return f"{title}" + (f": {detail}" if detail else "")
+        return f"{title}" + (f" — {money}" if money else "") + (f"; closes {due}" if due else "")
+    return f"{title}" + (f" — {detail}" if detail else "")
 
 
 def build_brief(sections: list[DigestSection], count: int) -> list[BriefLine]:
@@ -79,7 +87,7 @@ def build_brief(sections: list[DigestSection], count: int) -> list[BriefLine]:
         order = BRIEF_SECTIONS.index(section.key)
         for group in section.groups:
             for item in group.items:
-                urgent = item.days_left is not None and item.days_left <= 7
+                urgent = section.key == "actions"  # every deadline due leads the brief
                 soon = item.days_left if urgent else 0
                 picked.append(((0 if urgent else 1, soon, -item.score, order), section.key,
                                item))

@@ -233,7 +233,7 @@ def test_build_digest_brief_leads_with_actions_due(profile) -> None:
                   closes_at=NOW + timedelta(days=2), themes=BUS)
     other = scored(url=url("other"), title="Homes news", themes=HOMES)
     digest = build_digest([other, soon], profile, DAY, now=NOW)
-    assert digest.brief[0].text == "Bus consultation: respond by 24 Nov"
+    assert digest.brief[0].text == "Bus consultation — respond by 24 Nov"
     assert len(digest.brief) == 1  # developments are not in the brief
 
 
