@@ -148,10 +148,12 @@ class Digest(BaseModel):
 
 
 def _is_funding(scored: ScoredDocument) -> bool:
+    """A funding call, grant or tender, or an item saying how to get money or what the region
+    gets; a national total alone ("£20bn for ...") is news, not funding."""
     facts = funding_facts(scored)
-    has_money = facts is not None and (facts.total_amount_gbp or facts.max_award_gbp
-                                       or facts.closes_at)
-    return scored.document.kind in FUNDING_KINDS or bool(has_money)
+    route = facts is not None and (facts.max_award_gbp or facts.closes_at
+                                   or facts.eligible_applicants or facts.regional_amount_gbp)
+    return scored.document.kind in FUNDING_KINDS or bool(route)
 
 
 def _closing_soon(scored: ScoredDocument, now: datetime, window_days: int) -> bool:
