@@ -287,8 +287,10 @@ def build_digest(
     unmatched, backfill = 0, []
 
     def item(entry: ScoredDocument, **extra) -> DigestItem:
-        return build_item(entry, profile, now=now, score=rank[entry.document.id],
-                          source_names=source_names, **extra)
+        follow_up = extra.pop("follow_up", False)
+        built = build_item(entry, profile, now=now, score=rank[entry.document.id],
+                           source_names=source_names, **extra)
+        return built.model_copy(update={"follow_up": True}) if follow_up else built
 
     for cluster in _clusters(scored, rank):
         verdicts = [judge(e, profile, now, gate) for e in cluster]
@@ -307,7 +309,9 @@ def build_digest(
         related = [RelatedLink(title=clip(e.document.title, 200), url=e.document.url,
                                source=source_name(e.document.source, source_names))
                    for e in kept[1:]]
-        placed[key].append((lead, item(lead, related=related)))
+        story = lead.insight.cluster_id if lead.insight is not None else None
+        follow_up = story is not None and story not in window_ids
+        placed[key].append((lead, item(lead, related=related, follow_up=follow_up)))
     for entry in carried:
         if (judge(entry, profile, now, gate).decision == "include"
                 and section_for(entry, profile, now) == "actions"):

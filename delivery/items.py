@@ -56,6 +56,7 @@ class DigestItem(BaseModel):
     new: bool = True  # changed in this digest's window (False: carried over as a deadline)
     updated: bool = False
     withdrawn: bool = False
+    follow_up: bool = False  # a later document of a story an earlier digest already told
 
 
 def theme_chips(scored: ScoredDocument, profile: Profile) -> list[ThemeChip]:
