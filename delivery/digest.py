@@ -47,7 +47,7 @@ PARLIAMENT_KINDS = {DocumentKind.DEBATE, DocumentKind.WRITTEN_QUESTION,
 REGION_GROUP = "Across the region"
 UK = ZoneInfo("Europe/London")
 DIGEST_HOUR = 7
-SAME_SPEECH_JACCARD = 0.6
+SAME_SPEECH_OVERLAP = 0.6
 
 
 def digest_moment(day: date) -> datetime:
@@ -207,10 +207,15 @@ def _same_speech(a: ScoredDocument, b: ScoredDocument) -> bool:
     when_a, when_b = da.published_at, db.published_at
     if when_a is None or when_b is None or when_a.date() != when_b.date():
         return False
-    if speaker_of(a).lower() != speaker_of(b).lower() or not speaker_of(a):
+    names_a, names_b = ({n.strip().lower() for n in speaker_of(x).split(",") if n.strip()}
+                        for x in (a, b))
+    if not names_a & names_b:
         return False
-    wa, wb = _words(da.body_text or da.summary), _words(db.body_text or db.summary)
-    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= SAME_SPEECH_JACCARD
+    wa = _words(f"{da.summary} {da.body_text}")
+    wb = _words(f"{db.summary} {db.body_text}")
+    # one copy may carry the whole exchange, the other the one contribution: overlap of the
+    # smaller word set
+    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= SAME_SPEECH_OVERLAP
 
 
 def _clusters(scored: list[ScoredDocument], rank: dict) -> list[list[ScoredDocument]]:
@@ -221,7 +226,8 @@ def _clusters(scored: list[ScoredDocument], rank: dict) -> list[list[ScoredDocum
         cluster = entry.insight.cluster_id if entry.insight is not None else None
         key = cluster or entry.document.id
         if cluster is None and entry.document.kind in PARLIAMENT_KINDS:
-            key = next((k for k, g in groups.items() if _same_speech(g[0], entry)), key)
+            key = next((k for k, g in groups.items()
+                        if any(_same_speech(member, entry) for member in g)), key)
         groups[key].append(entry)
     return [sorted(g, key=lambda e: (-rank[e.document.id], e.document.title))
             for g in groups.values()]
