@@ -225,7 +225,7 @@ def _clusters(scored: list[ScoredDocument], rank: dict) -> list[list[ScoredDocum
     for entry in scored:
         cluster = entry.insight.cluster_id if entry.insight is not None else None
         key = cluster or entry.document.id
-        if cluster is None and entry.document.kind in PARLIAMENT_KINDS:
+        if entry.document.kind in PARLIAMENT_KINDS:
             key = next((k for k, g in groups.items()
                         if any(_same_speech(member, entry) for member in g)), key)
         groups[key].append(entry)
