@@ -108,6 +108,11 @@ class Digest(BaseModel):
         return next((s.count for s in self.sections if s.key == key), 0)
 
     @property
+    def shown_items(self) -> int:
+        """Items listed in this e-mail (the rest are behind `more_url`)."""
+        return sum(len(g.items) for s in self.sections for g in s.groups)
+
+    @property
     def matched_items(self) -> int:
         return sum(s.count for s in self.sections)
 
