@@ -243,12 +243,18 @@ def _theme_name(scored: ScoredDocument, profile: Profile) -> str:
     return profile.theme(best.theme).name if best is not None else REGION_GROUP
 
 
+def _funding_rank(scored: ScoredDocument) -> int:
+    facts = funding_facts(scored)
+    if facts is not None and facts.regional_amount_gbp:
+        return 0
+    return 1 if facts is not None and facts.eligible_for_authority else 2
+
+
 def _order(key: str, entries: list[tuple[ScoredDocument, DigestItem]]):
     if key == "actions":
         return sorted(entries, key=lambda p: (p[1].closes_at, -p[1].score, p[1].title))
-    if key == "funding":  # open calls the authority may apply for first
-        return sorted(entries, key=lambda p: (
-            not p[1].funding.endswith("the authority may apply"), -p[1].score, p[1].title))
+    if key == "funding":  # the region's own share first, then calls the authority may enter
+        return sorted(entries, key=lambda p: (_funding_rank(p[0]), -p[1].score, p[1].title))
     return sorted(entries, key=lambda p: (-p[1].score, p[1].title))
 
 
