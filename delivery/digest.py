@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from delivery.brief import BriefLine, build_brief, hard_cap, search_link
 from delivery.gate import BACKFILL, EXCLUDE, NOT_YET, OWN_NOTICE, GateTerms, judge
 from delivery.health import SourceHealth
 from delivery.items import (
@@ -47,8 +47,7 @@ PARLIAMENT_KINDS = {DocumentKind.DEBATE, DocumentKind.WRITTEN_QUESTION,
 REGION_GROUP = "Across the region"
 UK = ZoneInfo("Europe/London")
 DIGEST_HOUR = 7
-SAME_SPEECH_JACCARD = 0.6
-BRIEF_SECTIONS = ("actions", "threats", "funding", "opportunities")
+SAME_SPEECH_OVERLAP = 0.6
 
 
 def digest_moment(day: date) -> datetime:
@@ -86,15 +85,6 @@ class VolumeBar(BaseModel):
     percent: int  # bar width relative to the busiest theme
 
 
-class BriefLine(BaseModel):
-    """One plain line of "Today in brief": what it is and what to do, linking to the item."""
-
-    model_config = ConfigDict(frozen=True)
-
-    text: str
-    url: str
-
-
 class Digest(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -116,6 +106,11 @@ class Digest(BaseModel):
 
     def count(self, key: str) -> int:
         return next((s.count for s in self.sections if s.key == key), 0)
+
+    @property
+    def shown_items(self) -> int:
+        """Items listed in this e-mail (the rest are behind `more_url`)."""
+        return sum(len(g.items) for s in self.sections for g in s.groups)
 
     @property
     def matched_items(self) -> int:
@@ -158,10 +153,12 @@ class Digest(BaseModel):
 
 
 def _is_funding(scored: ScoredDocument) -> bool:
+    """A funding call, grant or tender, or an item saying how to get money or what the region
+    gets; a national total alone ("£20bn for ...") is news, not funding."""
     facts = funding_facts(scored)
-    has_money = facts is not None and (facts.total_amount_gbp or facts.max_award_gbp
-                                       or facts.closes_at)
-    return scored.document.kind in FUNDING_KINDS or bool(has_money)
+    route = facts is not None and (facts.max_award_gbp or facts.closes_at
+                                   or facts.eligible_applicants or facts.regional_amount_gbp)
+    return scored.document.kind in FUNDING_KINDS or bool(route)
 
 
 def _closing_soon(scored: ScoredDocument, now: datetime, window_days: int) -> bool:
@@ -215,10 +212,15 @@ def _same_speech(a: ScoredDocument, b: ScoredDocument) -> bool:
     when_a, when_b = da.published_at, db.published_at
     if when_a is None or when_b is None or when_a.date() != when_b.date():
         return False
-    if speaker_of(a).lower() != speaker_of(b).lower() or not speaker_of(a):
+    names_a, names_b = ({n.strip().lower() for n in speaker_of(x).split(",") if n.strip()}
+                        for x in (a, b))
+    if not names_a & names_b:
         return False
-    wa, wb = _words(da.body_text or da.summary), _words(db.body_text or db.summary)
-    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= SAME_SPEECH_JACCARD
+    wa = _words(f"{da.summary} {da.body_text}")
+    wb = _words(f"{db.summary} {db.body_text}")
+    # one copy may carry the whole exchange, the other the one contribution: overlap of the
+    # smaller word set
+    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= SAME_SPEECH_OVERLAP
 
 
 def _clusters(scored: list[ScoredDocument], rank: dict) -> list[list[ScoredDocument]]:
@@ -228,8 +230,9 @@ def _clusters(scored: list[ScoredDocument], rank: dict) -> list[list[ScoredDocum
     for entry in scored:
         cluster = entry.insight.cluster_id if entry.insight is not None else None
         key = cluster or entry.document.id
-        if cluster is None and entry.document.kind in PARLIAMENT_KINDS:
-            key = next((k for k, g in groups.items() if _same_speech(g[0], entry)), key)
+        if entry.document.kind in PARLIAMENT_KINDS:
+            key = next((k for k, g in groups.items()
+                        if any(_same_speech(member, entry) for member in g)), key)
         groups[key].append(entry)
     return [sorted(g, key=lambda e: (-rank[e.document.id], e.document.title))
             for g in groups.values()]
@@ -240,12 +243,18 @@ def _theme_name(scored: ScoredDocument, profile: Profile) -> str:
     return profile.theme(best.theme).name if best is not None else REGION_GROUP
 
 
+def _funding_rank(scored: ScoredDocument) -> int:
+    facts = funding_facts(scored)
+    if facts is not None and facts.regional_amount_gbp:
+        return 0
+    return 1 if facts is not None and facts.eligible_for_authority else 2
+
+
 def _order(key: str, entries: list[tuple[ScoredDocument, DigestItem]]):
     if key == "actions":
         return sorted(entries, key=lambda p: (p[1].closes_at, -p[1].score, p[1].title))
-    if key == "funding":  # open calls the authority may apply for first
-        return sorted(entries, key=lambda p: (
-            not p[1].funding.endswith("the authority may apply"), -p[1].score, p[1].title))
+    if key == "funding":  # the region's own share first, then calls the authority may enter
+        return sorted(entries, key=lambda p: (_funding_rank(p[0]), -p[1].score, p[1].title))
     return sorted(entries, key=lambda p: (-p[1].score, p[1].title))
 
 
@@ -257,66 +266,6 @@ def _groups(key: str, entries: list[tuple[ScoredDocument, DigestItem]], profile:
         buckets[_theme_name(scored, profile) if key in GROUPED_BY_THEME else ""].append(item)
     return [DigestGroup(title=title, items=items[:cap], more=max(0, len(items) - cap))
             for title, items in buckets.items()]
-
-
-def _hard_cap(sections: list[DigestSection], limit: int) -> tuple[list[DigestSection], int]:
-    """At most `limit` items in all, in section order; returns the kept sections and the rest."""
-    kept: list[DigestSection] = []
-    room, dropped = limit, 0
-    for section in sections:
-        groups = []
-        for group in section.groups:
-            take = group.items[:max(0, room)]
-            room -= len(take)
-            dropped += len(group.items) - len(take) + group.more
-            if take:
-                more = group.more + len(group.items) - len(take)
-                groups.append(group.model_copy(update={"items": take, "more": more}))
-        if groups:
-            kept.append(section.model_copy(update={"groups": groups}))
-    return kept, dropped
-
-
-def search_link(profile: Profile, start: date, end: date) -> str:
-    """The search page filtered to the digest's window, for everything past the cap."""
-    query = urlencode({"profile": profile.id, "date_from": start.isoformat(),
-                       "date_to": end.isoformat()})
-    return f"{profile.digest.search_url.rstrip('/')}/?{query}"
-
-
-def brief_line(key: str, item: DigestItem) -> str:
-    """One plain line: the item, then what it means or what to do by when."""
-    title = clip(item.title, 90)
-    due = f"{item.closes_at:%-d %b}" if item.closes_at else ""
-    what = item.kind in ("consultation", "call for evidence")
-    reason = "".join(part.text for part in item.reason).split(":", 1)
-    detail = reason[1].split(";")[0].strip().rstrip(".") if len(reason) > 1 else ""
-    if key == "actions":
-        verb = "respond by" if what else "apply by"
-        return f"{title}: {detail + '; ' if detail else ''}{verb} {due}"
-    if key == "funding":
-        money = item.funding.split(" · ")[0] if item.funding else ""
-        return f"{title}" + (f": {money}" if money else "") + (f"; closes {due}" if due else "")
-    return f"{title}" + (f": {detail}" if detail else "")
-
-
-def build_brief(sections: list[DigestSection], count: int) -> list[BriefLine]:
-    """The day's few most important items: actions due soonest, then threats, funding and
-    opportunities by rank; one line each."""
-    picked: list[tuple[tuple, str, DigestItem]] = []
-    for section in sections:
-        if section.key not in BRIEF_SECTIONS:
-            continue
-        order = BRIEF_SECTIONS.index(section.key)
-        for group in section.groups:
-            for item in group.items:
-                urgent = item.days_left is not None and item.days_left <= 7
-                soon = item.days_left if urgent else 0
-                picked.append(((0 if urgent else 1, soon, -item.score, order), section.key,
-                               item))
-    picked.sort(key=lambda p: (p[0], p[2].title))
-    return [BriefLine(text=brief_line(key, item), url=item.url)
-            for _, key, item in picked[:count]]
 
 
 def build_volume(volume: dict[str, int], profile: Profile) -> list[VolumeBar]:
@@ -355,8 +304,10 @@ def build_digest(
     unmatched, backfill = 0, []
 
     def item(entry: ScoredDocument, **extra) -> DigestItem:
-        return build_item(entry, profile, now=now, score=rank[entry.document.id],
-                          source_names=source_names, **extra)
+        follow_up = extra.pop("follow_up", False)
+        built = build_item(entry, profile, now=now, score=rank[entry.document.id],
+                           source_names=source_names, **extra)
+        return built.model_copy(update={"follow_up": True}) if follow_up else built
 
     for cluster in _clusters(scored, rank):
         verdicts = [judge(e, profile, now, gate) for e in cluster]
@@ -375,14 +326,16 @@ def build_digest(
         related = [RelatedLink(title=clip(e.document.title, 200), url=e.document.url,
                                source=source_name(e.document.source, source_names))
                    for e in kept[1:]]
-        placed[key].append((lead, item(lead, related=related)))
+        story = lead.insight.cluster_id if lead.insight is not None else None
+        follow_up = story is not None and story not in window_ids
+        placed[key].append((lead, item(lead, related=related, follow_up=follow_up)))
     for entry in carried:
         if (judge(entry, profile, now, gate).decision == "include"
                 and section_for(entry, profile, now) == "actions"):
             placed["actions"].append((entry, item(entry, new=False)))
     sections = [DigestSection(key=key, title=title, groups=_groups(key, placed[key], profile))
                 for key, title in SECTION_TITLES.items() if placed[key]]
-    sections, dropped = _hard_cap(sections, options.max_items)
+    sections, dropped = hard_cap(sections, options.max_items)
     oldest = min((e.document.published_at or e.document.updated_at for e in backfill
                   if e.document.published_at or e.document.updated_at), default=None)
     start = day - timedelta(days=options.lookback_days)

@@ -49,12 +49,14 @@ class DigestItem(BaseModel):
     signal: str  # "threat", "opportunity" or ""
     reason: list[Segment]  # why it was flagged, matched terms marked
     speaker: str = ""
+    closes_label: str = "closes"  # "expressions of interest close" for a first stage
     funding: str = ""  # funder, amount, who may apply
     related: list[RelatedLink] = Field(default_factory=list)
     score: float
     new: bool = True  # changed in this digest's window (False: carried over as a deadline)
     updated: bool = False
     withdrawn: bool = False
+    follow_up: bool = False  # a later document of a story an earlier digest already told
 
 
 def theme_chips(scored: ScoredDocument, profile: Profile) -> list[ThemeChip]:
@@ -116,7 +118,8 @@ def reason_text(scored: ScoredDocument, profile: Profile) -> str:
         text = f"On the Mayor's {_theme_words(theme)} theme"
     else:
         text = ""
-    names = list(dict.fromkeys(regional_mentions(scored, profile)))
+    names = [n for n in dict.fromkeys(regional_mentions(scored, profile))
+             if n.lower() not in detail.lower()]
     if names:
         text += ("; names " if text else "Names ") + ", ".join(names[:4])
     text = text or f"About the {profile.region.name}"
@@ -186,6 +189,14 @@ def regional_mentions(scored: ScoredDocument, profile: Profile) -> list[str]:
     return mentions(text, [*profile.region.gazetteer, profile.mayor])
 
 
+def _closes_label(scored: ScoredDocument) -> str:
+    facts = funding_facts(scored)
+    stage = facts.deadline_stage if facts is not None and not scored.document.closes_at else ""
+    return {"expression of interest": "expressions of interest close",
+            "outline application": "outline applications close",
+            "full application": "full applications close"}.get(stage, "closes")
+
+
 def source_name(source: str, names: dict[str, str] | None) -> str:
     """The source's display name (config/sources.yaml), else its id made readable."""
     if names and source in names:
@@ -215,6 +226,7 @@ def build_item(scored: ScoredDocument, profile: Profile, *, now: datetime, score
         signal=signal,
         reason=highlight(reason_text(scored, profile), highlight_terms(scored, profile)),
         speaker=speaker_of(scored),
+        closes_label=_closes_label(scored),
         funding=funding_line(scored, profile),
         related=related or [],
         score=round(score, 4),

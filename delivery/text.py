@@ -6,8 +6,24 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(£])")
+_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "St", "Rt", "Hon", "No", "Sir", "Prof", "Cllr", "Rev")
+_SENTENCE_END = re.compile(
+    "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS) + r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(£])")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# UTF-8 read as Windows-1252 ("Â£8 million", "donâ€™t"): the usual sequences, put back.
+_MOJIBAKE = re.compile(r"[ÂÃâ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ\xa0-\xbf]{1,2}")
+# Line breaks that lost their backslashes on the way ("said.rnThe", "\\r\\n").
+_LOST_BREAK = re.compile(r"\\r\\n|\\n|(?<=[.,;:!?)])rn(?=[A-Z])")
+
+
+def repair(text: str) -> str:
+    """Undo mojibake and literal line-break escapes in scraped text."""
+    def fix(match: re.Match[str]) -> str:
+        try:
+            return match.group(0).encode("cp1252").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return match.group(0)
+    return _LOST_BREAK.sub(" ", _MOJIBAKE.sub(fix, text))
 
 
 class Segment(BaseModel):
@@ -21,7 +37,7 @@ class Segment(BaseModel):
 
 def squash(text: str | None) -> str:
     """One line: control characters dropped, whitespace collapsed."""
-    return " ".join(_CONTROL_CHARS.sub(" ", text or "").split())
+    return " ".join(_CONTROL_CHARS.sub(" ", repair(text or "")).split())
 
 
 def clip(text: str | None, limit: int) -> str:

@@ -233,7 +233,7 @@ def test_build_digest_brief_leads_with_actions_due(profile) -> None:
                   closes_at=NOW + timedelta(days=2), themes=BUS)
     other = scored(url=url("other"), title="Homes news", themes=HOMES)
     digest = build_digest([other, soon], profile, DAY, now=NOW)
-    assert digest.brief[0].text == "Bus consultation: respond by 24 Nov"
+    assert digest.brief[0].text == "Bus consultation — respond by 24 Nov"
     assert len(digest.brief) == 1  # developments are not in the brief
 
 
@@ -247,3 +247,13 @@ def test_build_digest_folds_two_copies_of_one_speech(profile) -> None:
     digest = build_digest(copies, profile, DAY, now=NOW)
     items = [i for s in digest.sections for g in s.groups for i in g.items]
     assert len(items) == 1 and len(items[0].related) == 1
+
+
+def test_build_digest_marks_a_later_document_of_an_earlier_story_as_follow_up(profile) -> None:
+    earlier = scored(url=url("earlier"), title="First report", themes=BUS)
+    later = scored(url=url("later"), title="Second report", themes=BUS,
+                   insight={"cluster_id": earlier.document.id})
+    item = build_digest([later], profile, DAY, now=NOW).sections[0].groups[0].items[0]
+    assert item.follow_up and item.title == "Second report"
+    both = build_digest([earlier, later.model_copy()], profile, DAY, now=NOW)
+    assert not any(i.follow_up for s in both.sections for g in s.groups for i in g.items)

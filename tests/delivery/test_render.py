@@ -113,3 +113,12 @@ def test_write_digest_writes_html_and_text(tmp_path) -> None:
     assert html_path.name == "digest-2026-11-22.html"
     assert text_path.read_text(encoding="utf-8").startswith("Horizon 22 Nov")
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_render_digest_says_how_much_history_a_first_run_loaded(profile) -> None:
+    from datetime import UTC, datetime
+    old = scored(themes={"transport": (0.9, True, "x")},
+                 published_at=datetime(2009, 6, 1, tzinfo=UTC))
+    digest = build_digest([old], profile, DAY, now=NOW)
+    assert "History loaded: 1 older document back to 1 Jun 2009" in render_digest_text(digest)
+    assert "History loaded: 1 older document back to 1 Jun 2009" in render_digest_html(digest)

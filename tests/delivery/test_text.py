@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from delivery.text import clip, extractive_summary, highlight, mentions, money
+from delivery.text import clip, extractive_summary, highlight, mentions, money, sentences, squash
 
 
 def test_highlight_marks_whole_words_case_insensitively() -> None:
@@ -33,3 +33,14 @@ def test_mentions_finds_names_as_words() -> None:
 def test_money_reads_like_a_press_release() -> None:
     assert [money(45e6), money(1.3e9), money(450_000), money(None)] == [
         "£45 million", "£1.3 billion", "£450,000", ""]
+
+
+def test_squash_repairs_mojibake_and_lost_line_breaks() -> None:
+    assert squash("Â£8 million for donâ€™t") == "£8 million for don’t"
+    assert squash("he said.rnThe fund") == "he said. The fund"
+    assert squash("one\\r\\ntwo") == "one two"
+
+
+def test_sentences_do_not_end_at_titles() -> None:
+    assert sentences("Mr. Smith opened it. It closes soon.") == [
+        "Mr. Smith opened it.", "It closes soon."]

@@ -82,14 +82,18 @@ def funding_call(now: datetime):
                          eligibility_reason="Open to mayoral combined authorities.")
     return make_document(url="https://www.find-government-grants.service.gov.uk/grants/bus-fund",
                          title="Bus franchising capability fund", kind=DocumentKind.FUNDING_CALL,
-                         source="find_a_grant", closes_at=facts.closes_at, funding=facts), facts
+                         source="find_a_grant", closes_at=facts.closes_at, funding=facts,
+                         published_at=now - timedelta(hours=1),
+                         updated_at=now - timedelta(hours=1)), facts
 
 
 def prepare(base: Path) -> tuple[Path, Path]:
     """A warehouse with one on-theme story and one open funding call, first seen just now."""
     db, config = base / "horizon.duckdb", write_config(base / "config")
     now = datetime.now(UTC)
-    store(db, make_document(), seen=now - timedelta(minutes=30), themes={"transport": 0.8})
+    recent = now - timedelta(hours=1)  # inside the digest's age window whatever the date
+    store(db, make_document(published_at=recent, updated_at=recent),
+          seen=now - timedelta(minutes=30), themes={"transport": 0.8})
     call, facts = funding_call(now)
     store(db, call, seen=now - timedelta(minutes=20), themes={"transport": 0.8},
           insight={"signal": Signal.OPPORTUNITY, "signal_score": 0.8,
