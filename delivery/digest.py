@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from delivery.brief import BriefLine, build_brief, hard_cap, search_link
 from delivery.gate import BACKFILL, EXCLUDE, NOT_YET, OWN_NOTICE, GateTerms, judge
 from delivery.health import SourceHealth
 from delivery.items import (
@@ -27,6 +26,7 @@ from delivery.items import (
 )
 from delivery.ranking import deadline, funding_facts, rank_score, region_relevance
 from delivery.text import clip
+from delivery.today import BriefLine, build_brief, hard_cap, search_link
 from warehouse.profiles import Profile
 from warehouse.records import DocumentKind, ScoredDocument, Signal
 
