@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from delivery.health import SourceHealth
 from delivery.items import DigestItem, RelatedLink, build_item, regional_mentions
+from delivery.mps_section import MpLine
 from delivery.ranking import deadline, funding_facts, rank_score, region_relevance
 from delivery.text import clip
 from warehouse.profiles import Profile
@@ -75,6 +76,7 @@ class Digest(BaseModel):
     unmatched_items: int
     volume: list[VolumeBar] = Field(default_factory=list)
     health: SourceHealth = Field(default_factory=lambda: SourceHealth(problems=[], healthy=0))
+    mps: list[MpLine] = Field(default_factory=list)  # "Our MPs this week" (delivery/mps_section)
 
     def count(self, key: str) -> int:
         return next((s.count for s in self.sections if s.key == key), 0)

@@ -115,6 +115,12 @@ app.command(name="serve")(cli_delivery.serve)
 from flows import cli_classify  # noqa: E402
 
 app.command(name="classify")(cli_classify.classify)
+# issue 16: the region's MPs and peers
+from flows import cli_people  # noqa: E402
+
+app.command(name="people")(cli_people.people)
+app.command(name="person")(cli_people.person)
+app.command(name="who")(cli_people.who)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,8 @@ def search(
     region_only: Annotated[bool, typer.Option(help="Only region-relevant documents.")] = False,
     funding_open: Annotated[bool, typer.Option(help="Only funding open now.")] = False,
     like: Annotated[str | None, typer.Option(help="More like this document id.")] = None,
+    person: Annotated[str | None, typer.Option(help="Only items this person took part in "
+                                               "(id or name; `horizon people`).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=200, help="Results to show.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
 ) -> None:
@@ -74,6 +76,8 @@ def search(
     except ValidationError as error:
         fail(f"bad filter: {error.errors()[0]['loc'][0]}: {error.errors()[0]['msg']}")
     searcher = Searcher(_db(db))
+    if person:  # issue 16
+        filters = filters.model_copy(update={"person": _person_id(searcher, filters, person)})
     try:
         if like:
             try:
@@ -90,6 +94,19 @@ def search(
         print(json.dumps([r.model_dump(mode="json") for r in results], indent=2))
         return
     console.print(results_table(query or f"like {like}", results))
+
+
+def _person_id(searcher, filters, ref: str) -> str:
+    from warehouse.people_activity import find_person
+    from warehouse.search.engine import IndexNotPublished
+
+    try:
+        found = find_person(searcher.replica_cursor(), filters.profile, ref)
+    except IndexNotPublished as error:
+        fail(str(error))
+    if len(found) != 1:
+        fail(f"--person {ref!r} matches {len(found)} people; give an id from `horizon people`")
+    return found[0].person_id
 
 
 def _plain(text: str, style: str = "") -> Text:

@@ -29,6 +29,7 @@ from warehouse.search.engine import IndexNotPublished, Searcher
 from warehouse.search.models import DocumentView, SearchFilters, SearchResult
 from warehouse.settings import get_settings
 from web.access import TokenGuard, install_log_scrubber
+from web.people import people_router
 
 STATIC = Path(__file__).parent / "static"
 CSV_COLUMNS = ("rank", "title", "url", "source", "kind", "published", "themes", "signal",
@@ -79,11 +80,11 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
     def filters(profile: str | None, date_from: date | None, date_to: date | None,
                 theme: list[str] | None, source: list[str] | None,
                 kind: list[DocumentKind] | None, signal: Signal | None, region_only: bool,
-                funding_open: bool) -> SearchFilters:
+                funding_open: bool, person: str | None = None) -> SearchFilters:
         return SearchFilters(profile=profile or default_profile, date_from=date_from,
                              date_to=date_to, themes=theme or [], sources=source or [],
                              kinds=kind or [], signal=signal, region_only=region_only,
-                             funding_open=funding_open)
+                             funding_open=funding_open, person=person or None)
 
     def run_search(q: str, f: SearchFilters, limit: int) -> SearchResponse:
         started = time.perf_counter()
@@ -102,10 +103,13 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
                    kind: Kinds = None,
                    signal: Signal | None = None, region_only: bool = False,
                    funding_open: bool = False,
-                   limit: Annotated[int, Query(ge=1, le=200)] = 20) -> SearchResponse:
+                   limit: Annotated[int, Query(ge=1, le=200)] = 20,
+                   person: Annotated[str | None, Query(
+                       max_length=200, description="A person_id from /api/people.")] = None,
+                   ) -> SearchResponse:
         """Documents best matching the query, each with its best passage and scores."""
         return run_search(q, filters(profile, date_from, date_to, theme, source, kind, signal,
-                                     region_only, funding_open), limit)
+                                     region_only, funding_open, person), limit)
 
     @app.get("/api/search.csv", response_class=Response)
     def api_search_csv(q: Q = "", profile: str | None = None, date_from: date | None = None,
@@ -163,6 +167,7 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid"),
              "type": e.get("type", "")} for e in error.errors()]})
 
+    app.include_router(people_router(searcher, default_profile))  # issue 16
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     if token:
         app.add_middleware(TokenGuard, token=token)

@@ -61,4 +61,8 @@ def filter_condition(filters: SearchFilters) -> tuple[str, list]:
         parts.append(f"({on_document} OR EXISTS (SELECT 1 FROM document_insights i"
                      f" WHERE i.document_id = d.id AND i.profile = ? AND {on_insight}))")
         params += [now, now, filters.profile, now, now]
+    if filters.person:  # documents this person took part in (issue 16)
+        parts.append("EXISTS (SELECT 1 FROM contributions p WHERE p.document_id = d.id"
+                     " AND p.profile = ? AND p.person_id = ?)")
+        params += [filters.profile, filters.person]
     return (" AND ".join(parts) or "TRUE"), params
