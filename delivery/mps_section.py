@@ -4,6 +4,7 @@ sentence. Empty (no section) when none did. Read from the people tables (issue 1
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,8 @@ from warehouse.people_activity import summarise
 from warehouse.profiles import Profile
 
 UK = ZoneInfo("Europe/London")
+_PLURAL = {"speech": "speeches", "question": "questions", "answer": "answers",
+           "statement": "statements"}
 _NOUNS = (("speeches", "speech", "speeches"), ("questions", "question", "questions"),
           ("answers", "answer", "answers"), ("statements", "statement", "statements"))
 
@@ -36,15 +39,13 @@ def mps_this_week(con: duckdb.DuckDBPyConnection, profile: Profile, day: date, *
     contributions = [c for c in load_contributions(con, profile.id, since=start)
                      if c.published_at is None or c.published_at < end]
     names = {t.id: t.name for t in profile.themes}
+    done: dict[str, Counter] = defaultdict(Counter)
+    for c in contributions:
+        done[c.person_id][_PLURAL.get(str(c.activity), "")] += 1
     lines = []
     for row in summarise(load_people(con, profile.id), contributions, region_only=True,
-                         latest=50)[:limit]:
-        counts = {key: 0 for key, _, _ in _NOUNS}
-        for c in row.latest:
-            key = {"speech": "speeches", "question": "questions", "answer": "answers",
-                   "statement": "statements"}.get(str(c.activity))
-            if key:
-                counts[key] += 1
+                         latest=20)[:limit]:
+        counts = done[row.person.person_id]
         did = ", ".join(f"{n} {one if n == 1 else many}" for key, one, many in _NOUNS
                         if (n := counts[key]))
         sided = next((c for c in row.latest if str(c.direction) != "neutral"), None)

@@ -129,7 +129,7 @@ def who(
     topic: Annotated[str, typer.Argument(help="What the Mayor wants to brief on.")],
     limit: Annotated[int, typer.Option(min=1, max=50, help="People to show.")] = 10,
     min_similarity: Annotated[float, typer.Option(min=0, max=1, help=(
-        "A contribution is on the topic from this cosine similarity."))] = 0.35,
+        "A contribution is on the topic from this cosine similarity."))] = 0.4,
     profile: ProfileOption = None,
     db: DbOption = None,
 ) -> None:

@@ -98,3 +98,21 @@ def test_constructed_names_join_only_without_contradiction() -> None:
     assert resolution.person_of == ["mnis:10", "mnis:10", "mnis:20", "mnis:21", "mnis:30",
                                     "twfy:member/3", None, "twfy:member/9", "mnis:10"]
     assert name_key("The Rt. Hon. Ms Jo Smith MP") == "jo smith"
+
+
+def test_hansard_attribution_gives_seat_party_and_peerage() -> None:
+    """Constructed AttributedTo strings in the Hansard API's shape."""
+    from nlp.people import _attribution, resolve
+
+    assert _attribution("Liam Byrne (Birmingham Hodge Hill and Solihull North) (Lab)") == (
+        "Liam Byrne", "Birmingham Hodge Hill and Solihull North", "Lab")
+    assert _attribution("Lord Smith of Finsbury (Lab)") == ("Lord Smith of Finsbury", "", "Lab")
+    lord = Mention(uuid.uuid4(), Role.SPEAKER, Activity.SPEECH, None, ("mnis:99",),
+                   "Lord Smith of Finsbury", "Lab", "", "Lords")
+    person = resolve([lord]).people[0]
+    assert (person.peerage, person.house, person.in_region) == ("Lord Smith of Finsbury",
+                                                                "Lords", False)
+    seat = _mention("Liam Byrne", "mnis:1", seat="Birmingham, Hodge Hill and Solihull North")
+    ours = resolve([seat], seats=["Birmingham Hodge Hill and Solihull North"]).people
+    assert ours[0].in_region and ours[0].constituency == "Birmingham Hodge Hill and Solihull North"
+    assert len(ours) == 1  # the seat record is claimed by its MP

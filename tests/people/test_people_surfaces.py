@@ -103,3 +103,23 @@ def test_digest_section_lines(world: PeopleWorld) -> None:
     assert coventry.did == "2 speeches, 1 question" and coventry.direction == "supportive"
     with connect(world.db, read_only=True) as con:
         assert mps_this_week(con, profile, date(2026, 12, 22)) == []  # nothing that week
+
+
+def test_digest_renders_the_section_only_when_there_is_something(world: PeopleWorld) -> None:
+    from datetime import UTC, datetime
+
+    from delivery.digest import build_digest
+    from delivery.render import render_digest_html, render_digest_text
+
+    profile = load_profile(ROOT / "config", "wmca")
+    with connect(world.db, read_only=True) as con:
+        lines = mps_this_week(con, profile, date(2026, 11, 22))
+    empty = build_digest([], profile, date(2026, 11, 22),
+                         now=datetime(2026, 11, 22, 7, tzinfo=UTC))
+    digest = empty.model_copy(update={"mps": lines})
+    text, html = render_digest_text(digest), render_digest_html(digest)
+    assert "== Our MPs this week (5) ==" in text
+    assert ("* Demo Member for Coventry South (Lab): 2 speeches, 1 question on Transport (bus, "
+            "rail and metro), Housing and regeneration; supportive: ") in text
+    assert "Our MPs this week" in html and "&ldquo;" in html
+    assert "Our MPs this week" not in render_digest_text(empty)
