@@ -104,3 +104,13 @@ def test_saving_twice_leaves_the_same_rows_and_find_person() -> None:
     assert {a.person.constituency for a in region} >= {"Testville South"}  # a seat record
     assert [p.person_id for p in find_person(con, "test", "11")] == ["mnis:11"]
     assert [p.person_id for p in find_person(con, "test", "cy")] == ["mnis:12"]
+
+
+def test_refresh_reports_a_broken_lexicon_and_keeps_the_tables(tmp_path) -> None:
+    from flows.people import refresh_people
+
+    (tmp_path / "direction_lexicon.yaml").write_text("supportive: [{pattern: '('}]\n")
+    con = connect()
+    note = refresh_people(con, PROFILE, tmp_path)
+    assert note.startswith("people: not refreshed: ")
+    assert con.execute("SELECT count(*) FROM people").fetchone()[0] == 0
