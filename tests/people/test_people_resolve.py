@@ -116,3 +116,16 @@ def test_hansard_attribution_gives_seat_party_and_peerage() -> None:
     ours = resolve([seat], seats=["Birmingham Hodge Hill and Solihull North"]).people
     assert ours[0].in_region and ours[0].constituency == "Birmingham Hodge Hill and Solihull North"
     assert len(ours) == 1  # the seat record is claimed by its MP
+
+
+def test_recorded_counts_match_a_count_of_the_xml(parliament_samples: Path) -> None:
+    """Counted by hand with grep on the recorded files: speakerid="uk.org.publicwhip/member/N"
+    appears 32 times for 1472 (Harriet Harman, debates), 25 for 1669 (Hilary Benn, debates) and
+    31 for 1593 (Vernon Coaker, all <reply> in the written answers)."""
+    documents = parlparse_documents(parliament_samples / "twfy_parlparse_xml")
+    mentions, resolution = _people(documents)
+    counts = Counter((p, m.activity) for p, m in zip(resolution.person_of, mentions,
+                                                      strict=True))
+    assert counts[("twfy:member/1472", Activity.SPEECH)] == 32
+    assert counts[("twfy:member/1669", Activity.SPEECH)] == 25
+    assert counts[("twfy:member/1593", Activity.ANSWER)] == 31
