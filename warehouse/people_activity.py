@@ -154,3 +154,20 @@ def most_active_on(con: duckdb.DuckDBPyConnection, profile: str, vector: list[fl
              for r in rows if r[0] in people and r[1] > 0]
     found.sort(key=lambda m: (not m.person.in_region, -m.on_topic, -m.best))
     return found[:limit]
+
+
+def region_contributors(con: duckdb.DuckDBPyConnection, profile: str,
+                        document_ids: list) -> dict[object, list[Person]]:
+    """For each of these documents, the region's MPs and peers who took part in it (for a
+    briefing's "In Parliament" part, which puts them first)."""
+    if not document_ids:
+        return {}
+    people = {p.person_id: p for p in load_people(con, profile) if p.in_region}
+    rows = con.execute("SELECT document_id, person_id FROM contributions WHERE profile = ?"
+                       " AND list_contains(?, document_id) ORDER BY document_id, person_id",
+                       [profile, list(document_ids)]).fetchall()
+    found: dict[object, list[Person]] = {}
+    for document_id, person_id in rows:
+        if person_id in people and people[person_id] not in found.get(document_id, []):
+            found.setdefault(document_id, []).append(people[person_id])
+    return found
