@@ -5,13 +5,19 @@
 Each fixture (real recorded funding pages and GOV.UK calls, plus hand-written calls) is turned
 into a Document and run through nlp.funding.extract_funding; every field is compared with the
 gold value (amounts exactly, dates to the minute with their offset, applicant and place lists as
-sets, match funding as present/absent). A "none" baseline (every field empty) is reported next
-to it, from the same run.
+sets, match funding as present/absent). Next to it, from the same run: the extractor as it was
+before issue 11 (nlp/funding.py at commit 38a3482, read with `git show` and loaded as a module)
+and a "none" baseline (every field empty). `demo` items are the demo snapshot's invented
+GOV.UK pages (ours); issue 11 added them and the `regional_amount_gbp` and `deadline_stage`
+fields (gold missing on older items means none).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,13 +34,17 @@ from warehouse.settings import Settings
 
 FIELDS = ["funder", "total_amount_gbp", "max_award_gbp", "min_award_gbp", "opens_at",
           "closes_at", "eligible_applicants", "place_restrictions", "match_funding",
-          "eligible_for_authority"]
+          "eligible_for_authority", "regional_amount_gbp", "deadline_stage"]
+PREVIOUS = "38a3482"  # nlp/funding.py before issue 11
+ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def fixture_document(item: dict, samples_dir: Path) -> Document:
-    if "govuk" in item:
-        raw = (samples_dir / "govuk/content_api" / item["govuk"]).read_bytes()
+    if "govuk" in item or "demo" in item:
+        folder = (samples_dir / "govuk/content_api" if "govuk" in item
+                  else ROOT / "demo/snapshot/govuk/content_api")
+        raw = (folder / (item.get("govuk") or item["demo"])).read_bytes()
         return parse_content_item(raw, source="govuk", fetched_at=NOW)
     if "sample" in item:
         lines = [x.strip() for x in (samples_dir / item["sample"]).read_text().splitlines()]
@@ -47,8 +57,10 @@ def fixture_document(item: dict, samples_dir: Path) -> Document:
 
 
 def field_correct(name: str, facts: FundingFacts | None, gold: dict) -> bool:
-    value = getattr(facts, name) if facts is not None else None
-    expected = gold[name]
+    value = getattr(facts, name, None) if facts is not None else None
+    expected = gold.get(name, "" if name == "deadline_stage" else None)
+    if name == "deadline_stage":
+        return (value or "") == expected
     if name == "funder":
         return (value or "") in expected
     if name in ("opens_at", "closes_at"):
@@ -65,31 +77,54 @@ def field_correct(name: str, facts: FundingFacts | None, gold: dict) -> bool:
         value is not None and expected is not None and abs(value - expected) < 0.5)
 
 
+def previous_extractor():
+    """extract_funding as it was at PREVIOUS, from git (None when git cannot show it)."""
+    try:
+        source = subprocess.run(["git", "show", f"{PREVIOUS}:nlp/funding.py"], cwd=ROOT,
+                                capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    path = Path(tempfile.mkdtemp(prefix="horizon-funding-")) / "funding_previous.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("funding_previous", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
 def main() -> None:
     settings = Settings()
     config = load_nlp_config(settings.config_dir)
-    terms = parse_funding_terms(load_yaml_mapping(settings.config_dir / config.funding.terms_file))
+    data = load_yaml_mapping(settings.config_dir / config.funding.terms_file)
+    terms = parse_funding_terms(data)
+    old = previous_extractor()
+    old_terms = old.parse_funding_terms(data) if old else None
     profile = load_profile(settings.config_dir, "wmca")
     region = [profile.region.name, *profile.region.gazetteer]
     items = yaml.safe_load((Path(__file__).parent / "data/funding_labelled.yaml").read_text())
-    right = dict.fromkeys(FIELDS, 0)
-    baseline = dict.fromkeys(FIELDS, 0)
+    right, before, baseline = (dict.fromkeys(FIELDS, 0) for _ in range(3))
     for item in items:
         document = fixture_document(item, settings.samples_dir)
         facts = extract_funding(document, terms, config.funding, region)
+        previous = old.extract_funding(document, old_terms, config.funding, region) if old else None
         wrong = [f for f in FIELDS if not field_correct(f, facts, item["gold"])]
         for field in FIELDS:
             right[field] += field not in wrong
+            before[field] += field_correct(field, previous, item["gold"])
             baseline[field] += field_correct(field, FundingFacts(), item["gold"])
         print(f"{item['id']:<32} {len(FIELDS) - len(wrong)}/{len(FIELDS)}"
               + (f"  wrong: {', '.join(wrong)}" if wrong else ""))
-    print(f"\n{'field':<24} {'extractor':>10} {'empty baseline':>15}   (n={len(items)})")
+    n = len(items)
+    print(f"\n{'field':<24} {'extractor':>10} {'previous':>10} {'empty baseline':>15}   (n={n})")
     for field in FIELDS:
-        share, empty_share = right[field] / len(items), baseline[field] / len(items)
-        print(f"{field:<24} {share:>10.2f} {empty_share:>15.2f}")
-    total = sum(right.values()) / (len(items) * len(FIELDS))
-    empty = sum(baseline.values()) / (len(items) * len(FIELDS))
-    print(f"{'all fields':<24} {total:>10.2f} {empty:>15.2f}")
+        print(f"{field:<24} {right[field] / n:>10.2f} {before[field] / n:>10.2f} "
+              f"{baseline[field] / n:>15.2f}")
+    cells = n * len(FIELDS)
+    print(f"{'all fields':<24} {sum(right.values()) / cells:>10.2f} "
+          f"{sum(before.values()) / cells:>10.2f} {sum(baseline.values()) / cells:>15.2f}")
+    if old is None:
+        print(f"(previous extractor unavailable: git show {PREVIOUS} failed)")
 
 
 if __name__ == "__main__":

@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
+from icalendar import Alarm, Calendar, Event
+
 from delivery.alerts import FundingAlert
 from delivery.email import Attachment, build_message, stable_message_id
 from delivery.render import plain, render_template, safe_url, when
 from delivery.text import clip
 
-ICS_LINE_OCTETS = 75
 TITLE_CHARS = 200  # a title in a subject or a chat message (Slack refuses a block over 3,000)
 ZWSP = "\u200b"  # breaks markup without changing what a reader sees
 _MENTIONS = re.compile(r"@(?=(channel|here|everyone|all|team)\b)", re.IGNORECASE)
@@ -40,54 +41,39 @@ def render_alert_html(alert: FundingAlert) -> str:
     return render_template("alert.html.j2", alert=alert, subject=alert_subject(alert))
 
 
-def _ics_escape(text: str) -> str:
-    """RFC 5545 TEXT: backslash, semicolon and comma escaped; every line break (CRLF, CR,
-    LF) becomes a literal \\n, so no text can start a property of its own."""
-    text = plain(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return re.sub(r"\r\n|\r|\n", r"\\n", text)
-
-
 def _ics_uri(url: str) -> str:
     """An http(s) URI with no character that could end the line or the value."""
     return _URI_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", safe_url(url))
 
 
-def _fold(line: str) -> str:
-    """RFC 5545 line folding: at most 75 octets a line, continuation lines start with a space."""
-    out, current = [], ""
-    for char in line:
-        limit = ICS_LINE_OCTETS if not out else ICS_LINE_OCTETS - 1
-        if len((current + char).encode()) > limit:
-            out.append(current)
-            current = ""
-        current += char
-    out.append(current)
-    return "\r\n ".join(out)
-
-
-def _ics_time(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def render_alert_ics(alert: FundingAlert, *, now: datetime) -> str | None:
-    """A calendar event for the deadline (30 minutes ending at closing), or None without one."""
+    """A calendar event for the deadline (30 minutes ending at closing), or None without one.
+
+    icalendar escapes TEXT values and folds lines (RFC 5545); scraped text is made plain first,
+    so no control character or markup reaches the calendar.
+    """
     if alert.closes_at is None:
         return None
-    lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Horizon//Funding alerts//EN",
-        "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "BEGIN:VEVENT",
-        f"UID:{alert.document_id}-deadline@horizon.invalid",
-        f"DTSTAMP:{_ics_time(now)}",
-        f"DTSTART:{_ics_time(alert.closes_at - timedelta(minutes=30))}",
-        f"DTEND:{_ics_time(alert.closes_at)}",
-        f"SUMMARY:{_ics_escape('Deadline: ' + alert.title)}",
-        f"DESCRIPTION:{_ics_escape(f'{alert.funder} · {alert.amount} · {alert.url}')}",
-        f"URL:{_ics_uri(alert.url)}",
-        "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-P1D",
-        f"DESCRIPTION:{_ics_escape('Closes tomorrow: ' + alert.title)}", "END:VALARM",
-        "END:VEVENT", "END:VCALENDAR",
-    ]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    event = Event()
+    event.add("uid", f"{alert.document_id}-deadline@horizon.invalid")
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("dtstart", (alert.closes_at - timedelta(minutes=30)).astimezone(UTC))
+    event.add("dtend", alert.closes_at.astimezone(UTC))
+    event.add("summary", plain("Deadline: " + alert.title))
+    event.add("description", plain(f"{alert.funder} · {alert.amount} · {alert.url}"))
+    event.add("url", _ics_uri(alert.url))
+    reminder = Alarm()
+    reminder.add("action", "DISPLAY")
+    reminder.add("trigger", timedelta(days=-1))
+    reminder.add("description", plain("Closes tomorrow: " + alert.title))
+    event.add_component(reminder)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Horizon//Funding alerts//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(event)
+    return calendar.to_ical().decode()
 
 
 def alert_message(alert: FundingAlert, *, sender: str, to: list[str], now: datetime

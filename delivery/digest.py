@@ -7,13 +7,24 @@ claims it; a story told by several sources appears once, the others folded under
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from delivery.gate import BACKFILL, EXCLUDE, NOT_YET, OWN_NOTICE, GateTerms, judge
 from delivery.health import SourceHealth
-from delivery.items import DigestItem, RelatedLink, build_item, regional_mentions
+from delivery.items import (
+    DigestItem,
+    RelatedLink,
+    build_item,
+    regional_mentions,
+    source_name,
+    speaker_of,
+)
 from delivery.mps_section import MpLine
 from delivery.ranking import deadline, funding_facts, rank_score, region_relevance
 from delivery.text import clip
@@ -35,6 +46,17 @@ FUNDING_KINDS = {DocumentKind.FUNDING_CALL, DocumentKind.GRANT, DocumentKind.TEN
 PARLIAMENT_KINDS = {DocumentKind.DEBATE, DocumentKind.WRITTEN_QUESTION,
                     DocumentKind.WRITTEN_STATEMENT, DocumentKind.BILL}
 REGION_GROUP = "Across the region"
+UK = ZoneInfo("Europe/London")
+DIGEST_HOUR = 7
+SAME_SPEECH_JACCARD = 0.6
+BRIEF_SECTIONS = ("actions", "threats", "funding", "opportunities")
+
+
+def digest_moment(day: date) -> datetime:
+    """The digest's own "now": 07:00 Europe/London on its day (UTC). Deadlines, days left,
+    open/closed, staleness and the quiet-day logic are all judged at this moment, so a past
+    day re-rendered shows what that morning's digest would have shown."""
+    return datetime.combine(day, time(DIGEST_HOUR), tzinfo=UK).astimezone(UTC)
 
 
 class DigestGroup(BaseModel):
@@ -65,6 +87,15 @@ class VolumeBar(BaseModel):
     percent: int  # bar width relative to the busiest theme
 
 
+class BriefLine(BaseModel):
+    """One plain line of "Today in brief": what it is and what to do, linking to the item."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    url: str
+
+
 class Digest(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -76,6 +107,13 @@ class Digest(BaseModel):
     unmatched_items: int
     volume: list[VolumeBar] = Field(default_factory=list)
     health: SourceHealth = Field(default_factory=lambda: SourceHealth(problems=[], healthy=0))
+    brief: list[BriefLine] = Field(default_factory=list)
+    own_notices: list[DigestItem] = Field(default_factory=list)
+    more: int = 0  # left out by the digest's hard cap (max_items) or a section's cap
+    more_url: str = ""  # the search page filtered to the digest's window
+    backfilled: int = 0  # stored, searchable, but older than the age window: not listed
+    backfilled_since: date | None = None  # the oldest of them
+    reminder_days: int = 3
     mps: list[MpLine] = Field(default_factory=list)  # "Our MPs this week" (delivery/mps_section)
 
     def count(self, key: str) -> int:
@@ -86,14 +124,30 @@ class Digest(BaseModel):
         return sum(s.count for s in self.sections)
 
     @property
-    def quiet(self) -> bool:
+    def nothing_new(self) -> bool:
         """Nothing new made it into any section (deadlines carried over do not count)."""
         return not any(i.new for s in self.sections for g in s.groups for i in g.items)
+
+    @property
+    def reminders(self) -> list[DigestItem]:
+        """Actions due within `reminder_days`: sent even on a day with nothing new."""
+        return [i for s in self.sections if s.key == "actions" for g in s.groups
+                for i in g.items if i.days_left is not None
+                and 0 <= i.days_left <= self.reminder_days]
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing new and no deadline close enough to remind of: nothing worth sending."""
+        return self.nothing_new and not self.reminders
 
     @property
     def subject(self) -> str:
         if self.quiet:
             return f"Horizon {self.day:%-d %b}: quiet day, nothing new"
+        if self.nothing_new:
+            n = len(self.reminders)
+            return (f"Horizon {self.day:%-d %b}: nothing new; {n} deadline"
+                    f"{'' if n == 1 else 's'} within {self.reminder_days} days")
         labels = (("threats", "threat", "threats"), ("opportunities", "opportunity",
                   "opportunities"), ("actions", "deadline", "deadlines"),
                   ("funding", "funding item", "funding items"),
@@ -121,7 +175,7 @@ def _closing_soon(scored: ScoredDocument, now: datetime, window_days: int) -> bo
 
 def section_for(scored: ScoredDocument, profile: Profile, now: datetime,
                 cluster_size: int = 1) -> str | None:
-    """The first section that claims a document, or None when it is not for this office."""
+    """The first section that claims a document that passed the gate, or None."""
     options = profile.digest
     matched = scored.best_theme is not None
     regional = region_relevance(scored) >= options.region_threshold
@@ -129,17 +183,19 @@ def section_for(scored: ScoredDocument, profile: Profile, now: datetime,
     eligible = facts is not None and facts.eligible_for_authority is True
     relevant = matched or regional or eligible
     signal = scored.insight.signal if scored.insight is not None else Signal.NEUTRAL
+    closes = deadline(scored)
+    closed = closes is not None and closes < now
     if scored.document.withdrawn_at is not None:
         return "developments" if matched else None
     if relevant and _closing_soon(scored, now, options.actions_window_days):
         return "actions"
     if relevant and signal is Signal.THREAT:
         return "threats"
-    if relevant and _is_funding(scored):
+    if relevant and _is_funding(scored) and not closed:
         return "funding"
     if scored.document.kind in PARLIAMENT_KINDS and regional_mentions(scored, profile):
         return "parliament"
-    if relevant and signal is Signal.OPPORTUNITY:
+    if relevant and signal is Signal.OPPORTUNITY and not closed:
         return "opportunities"
     if matched:
         return "developments"
@@ -148,12 +204,35 @@ def section_for(scored: ScoredDocument, profile: Profile, now: datetime,
     return None
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9']+", text.lower()[:1_500]))
+
+
+def _same_speech(a: ScoredDocument, b: ScoredDocument) -> bool:
+    """Two copies of one contribution (ParlParse and the Hansard API): same speaker and day,
+    mostly the same words."""
+    da, db = a.document, b.document
+    if da.kind not in PARLIAMENT_KINDS or db.kind not in PARLIAMENT_KINDS:
+        return False
+    when_a, when_b = da.published_at, db.published_at
+    if when_a is None or when_b is None or when_a.date() != when_b.date():
+        return False
+    if speaker_of(a).lower() != speaker_of(b).lower() or not speaker_of(a):
+        return False
+    wa, wb = _words(da.body_text or da.summary), _words(db.body_text or db.summary)
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= SAME_SPEECH_JACCARD
+
+
 def _clusters(scored: list[ScoredDocument], rank: dict) -> list[list[ScoredDocument]]:
-    """Documents grouped by story cluster, best-ranked first; unclustered ones stand alone."""
+    """Documents grouped by story cluster, best-ranked first; unclustered ones stand alone;
+    two copies of one speech are one group."""
     groups: dict[object, list[ScoredDocument]] = defaultdict(list)
     for entry in scored:
         cluster = entry.insight.cluster_id if entry.insight is not None else None
-        groups[cluster or entry.document.id].append(entry)
+        key = cluster or entry.document.id
+        if cluster is None and entry.document.kind in PARLIAMENT_KINDS:
+            key = next((k for k, g in groups.items() if _same_speech(g[0], entry)), key)
+        groups[key].append(entry)
     return [sorted(g, key=lambda e: (-rank[e.document.id], e.document.title))
             for g in groups.values()]
 
@@ -163,18 +242,83 @@ def _theme_name(scored: ScoredDocument, profile: Profile) -> str:
     return profile.theme(best.theme).name if best is not None else REGION_GROUP
 
 
+def _order(key: str, entries: list[tuple[ScoredDocument, DigestItem]]):
+    if key == "actions":
+        return sorted(entries, key=lambda p: (p[1].closes_at, -p[1].score, p[1].title))
+    if key == "funding":  # open calls the authority may apply for first
+        return sorted(entries, key=lambda p: (
+            not p[1].funding.endswith("the authority may apply"), -p[1].score, p[1].title))
+    return sorted(entries, key=lambda p: (-p[1].score, p[1].title))
+
+
 def _groups(key: str, entries: list[tuple[ScoredDocument, DigestItem]], profile: Profile
             ) -> list[DigestGroup]:
     cap = profile.digest.max_items_per_section
-    if key == "actions":
-        ordered = sorted(entries, key=lambda p: (p[1].closes_at, -p[1].score, p[1].title))
-    else:
-        ordered = sorted(entries, key=lambda p: (-p[1].score, p[1].title))
     buckets: dict[str, list[DigestItem]] = defaultdict(list)
-    for scored, item in ordered:
+    for scored, item in _order(key, entries):
         buckets[_theme_name(scored, profile) if key in GROUPED_BY_THEME else ""].append(item)
     return [DigestGroup(title=title, items=items[:cap], more=max(0, len(items) - cap))
             for title, items in buckets.items()]
+
+
+def _hard_cap(sections: list[DigestSection], limit: int) -> tuple[list[DigestSection], int]:
+    """At most `limit` items in all, in section order; returns the kept sections and the rest."""
+    kept: list[DigestSection] = []
+    room, dropped = limit, 0
+    for section in sections:
+        groups = []
+        for group in section.groups:
+            take = group.items[:max(0, room)]
+            room -= len(take)
+            dropped += len(group.items) - len(take) + group.more
+            if take:
+                more = group.more + len(group.items) - len(take)
+                groups.append(group.model_copy(update={"items": take, "more": more}))
+        if groups:
+            kept.append(section.model_copy(update={"groups": groups}))
+    return kept, dropped
+
+
+def search_link(profile: Profile, start: date, end: date) -> str:
+    """The search page filtered to the digest's window, for everything past the cap."""
+    query = urlencode({"profile": profile.id, "date_from": start.isoformat(),
+                       "date_to": end.isoformat()})
+    return f"{profile.digest.search_url.rstrip('/')}/?{query}"
+
+
+def brief_line(key: str, item: DigestItem) -> str:
+    """One plain line: the item, then what it means or what to do by when."""
+    title = clip(item.title, 90)
+    due = f"{item.closes_at:%-d %b}" if item.closes_at else ""
+    what = item.kind in ("consultation", "call for evidence")
+    reason = "".join(part.text for part in item.reason).split(":", 1)
+    detail = reason[1].split(";")[0].strip().rstrip(".") if len(reason) > 1 else ""
+    if key == "actions":
+        verb = "respond by" if what else "apply by"
+        return f"{title}: {detail + '; ' if detail else ''}{verb} {due}"
+    if key == "funding":
+        money = item.funding.split(" · ")[0] if item.funding else ""
+        return f"{title}" + (f": {money}" if money else "") + (f"; closes {due}" if due else "")
+    return f"{title}" + (f": {detail}" if detail else "")
+
+
+def build_brief(sections: list[DigestSection], count: int) -> list[BriefLine]:
+    """The day's few most important items: actions due soonest, then threats, funding and
+    opportunities by rank; one line each."""
+    picked: list[tuple[tuple, str, DigestItem]] = []
+    for section in sections:
+        if section.key not in BRIEF_SECTIONS:
+            continue
+        order = BRIEF_SECTIONS.index(section.key)
+        for group in section.groups:
+            for item in group.items:
+                urgent = item.days_left is not None and item.days_left <= 7
+                soon = item.days_left if urgent else 0
+                picked.append(((0 if urgent else 1, soon, -item.score, order), section.key,
+                               item))
+    picked.sort(key=lambda p: (p[0], p[2].title))
+    return [BriefLine(text=brief_line(key, item), url=item.url)
+            for _, key, item in picked[:count]]
 
 
 def build_volume(volume: dict[str, int], profile: Profile) -> list[VolumeBar]:
@@ -193,38 +337,72 @@ def build_digest(
     profile: Profile,
     day: date,
     *,
-    now: datetime,
+    now: datetime | None = None,
     open_deadlines: list[ScoredDocument] | None = None,
     volume: dict[str, int] | None = None,
     health: SourceHealth | None = None,
+    source_names: dict[str, str] | None = None,
+    gate: GateTerms | None = None,
 ) -> Digest:
-    """Place, rank and cap the documents changed in the window, plus deadlines still open."""
+    """Gate, place, rank and cap the documents changed in the window, plus deadlines still
+    open; `now` defaults to the digest's own moment (07:00 on `day`), never the wall clock."""
+    now = now or digest_moment(day)
     options = profile.digest
     window_ids = {entry.document.id for entry in scored}
     carried = [e for e in open_deadlines or [] if e.document.id not in window_ids]
     rank = {e.document.id: rank_score(e, options.ranking, now, options.actions_window_days)
             for e in [*scored, *carried]}
     placed: dict[str, list[tuple[ScoredDocument, DigestItem]]] = defaultdict(list)
-    unmatched = 0
+    own: list[DigestItem] = []
+    unmatched, backfill = 0, []
+
+    def item(entry: ScoredDocument, **extra) -> DigestItem:
+        return build_item(entry, profile, now=now, score=rank[entry.document.id],
+                          source_names=source_names, **extra)
+
     for cluster in _clusters(scored, rank):
-        lead = cluster[0]
-        key = section_for(lead, profile, now, cluster_size=len(cluster))
+        verdicts = [judge(e, profile, now, gate) for e in cluster]
+        backfill += [e for e, v in zip(cluster, verdicts, strict=True) if v.decision == BACKFILL]
+        own += [item(e) for e, v in zip(cluster, verdicts, strict=True)
+                if v.decision == OWN_NOTICE]
+        kept = [e for e, v in zip(cluster, verdicts, strict=True) if v.decision == "include"]
+        unmatched += sum(v.decision in (EXCLUDE, NOT_YET) for v in verdicts)
+        if not kept:
+            continue
+        lead = kept[0]
+        key = section_for(lead, profile, now, cluster_size=len(kept))
         if key is None:
-            unmatched += len(cluster)
+            unmatched += len(kept)
             continue
         related = [RelatedLink(title=clip(e.document.title, 200), url=e.document.url,
-                               source=e.document.source) for e in cluster[1:]]
-        placed[key].append((lead, build_item(lead, profile, now=now, score=rank[lead.document.id],
-                                             related=related)))
+                               source=source_name(e.document.source, source_names))
+                   for e in kept[1:]]
+        placed[key].append((lead, item(lead, related=related)))
     for entry in carried:
-        if section_for(entry, profile, now) == "actions":
-            placed["actions"].append((entry, build_item(entry, profile, now=now, new=False,
-                                                        score=rank[entry.document.id])))
+        if (judge(entry, profile, now, gate).decision == "include"
+                and section_for(entry, profile, now) == "actions"):
+            placed["actions"].append((entry, item(entry, new=False)))
     sections = [DigestSection(key=key, title=title, groups=_groups(key, placed[key], profile))
                 for key, title in SECTION_TITLES.items() if placed[key]]
+    sections, dropped = _hard_cap(sections, options.max_items)
+    oldest = min((e.document.published_at or e.document.updated_at for e in backfill
+                  if e.document.published_at or e.document.updated_at), default=None)
+    start = day - timedelta(days=options.lookback_days)
+    more = dropped
     return Digest(
         profile_id=profile.id, authority=profile.short_name, day=day, sections=sections,
         new_items=len(scored), unmatched_items=unmatched,
         volume=build_volume(volume or {}, profile),
-        health=health or SourceHealth(problems=[], healthy=0),
+        health=_named_health(health or SourceHealth(problems=[], healthy=0), source_names),
+        brief=build_brief(sections, options.brief_items),
+        own_notices=sorted(own, key=lambda i: i.title)[:options.max_items_per_section],
+        more=more, more_url=search_link(profile, start, day) if more else "",
+        backfilled=len(backfill), backfilled_since=oldest.date() if oldest else None,
+        reminder_days=options.reminder_days,
     )
+
+
+def _named_health(health: SourceHealth, names: dict[str, str] | None) -> SourceHealth:
+    lines = [line.model_copy(update={"source": source_name(line.source, names)})
+             for line in health.problems]
+    return health.model_copy(update={"problems": lines})

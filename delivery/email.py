@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import ipaddress
 import re
 import smtplib
 import ssl
@@ -17,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 
 from delivery.digest import Digest
 from delivery.render import render_digest_html, render_digest_text, write_atomic
-from delivery.secrets import SendError, redact
+from delivery.secrets import OutcomeUnknown, Refused, SendError, redact
 from warehouse.settings import Settings
 
 
@@ -32,16 +34,19 @@ class SmtpConfig(BaseModel):
     sender: str
     ca_file: Path | None = None
     timeout_seconds: float = 30
+    final_reply_timeout_seconds: float = 600  # the reply to the final "." (RFC 5321 4.5.3.2.6)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpConfig | None:
         """None when no SMTP host is configured (files are written, nothing is sent)."""
         if not settings.smtp_host:
             return None
+        check_smtp_security(settings.smtp_host, settings.smtp_security)
         return cls(host=settings.smtp_host, port=settings.smtp_port,
                    security=settings.smtp_security, user=settings.smtp_user,
                    password=settings.smtp_password, sender=sender_address(settings),
-                   ca_file=settings.smtp_ca_file, timeout_seconds=settings.smtp_timeout_seconds)
+                   ca_file=settings.smtp_ca_file, timeout_seconds=settings.smtp_timeout_seconds,
+                   final_reply_timeout_seconds=settings.smtp_final_reply_timeout_seconds)
 
 
 class Attachment(BaseModel):
@@ -112,11 +117,13 @@ def _tls_context(config: SmtpConfig) -> ssl.SSLContext:
 
 
 class _CommitPointMixin:
-    """Calls `on_handover` after the server's 354 go-ahead, just before the message data and
-    its final "." go out: until then the server cannot have accepted the message, after it
-    the outcome is uncertain until its reply is read and recorded."""
+    """`data` split in two: `on_handover` runs after the server's 354 go-ahead, just before the
+    message data and its final "." go out (until then the server cannot have accepted the
+    message); the reply to the final "." is awaited up to `final_reply_timeout` (RFC 5321
+    4.5.3.2.6: 10 minutes), and no reply at all is `OutcomeUnknown`, not a failure."""
 
     on_handover: Callable[[], None] | None = None
+    final_reply_timeout: float = 600
 
     def data(self, msg: bytes) -> tuple[int, bytes]:  # smtplib.SMTP.data, split in two
         self.putcmd("data")
@@ -129,7 +136,12 @@ class _CommitPointMixin:
         if data[-2:] != b"\r\n":
             data += b"\r\n"
         self.send(data + b".\r\n")
-        code, reply = self.getreply()
+        self.sock.settimeout(self.final_reply_timeout)
+        try:
+            code, reply = self.getreply()
+        except smtplib.SMTPServerDisconnected as error:
+            raise OutcomeUnknown(f"no reply to the end of the message data ({error})") from None
+        self.sock.settimeout(self.timeout)
         return code, reply
 
 
@@ -141,31 +153,92 @@ class _SmtpSsl(_CommitPointMixin, smtplib.SMTP_SSL):
     pass
 
 
+def is_loopback(host: str) -> bool:
+    """An IP literal in 127.0.0.0/8 or ::1, or the name `localhost` (no DNS is trusted)."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+class SmtpSecurityError(ValueError):
+    """HORIZON_SMTP_SECURITY=none for a relay that is not on loopback."""
+
+
+def check_smtp_security(host: str | None, security: str) -> None:
+    """Refuse `none` (no TLS: the password and the mail in clear) unless the relay is loopback."""
+    if host and security == "none" and not is_loopback(host):
+        raise SmtpSecurityError(
+            f"HORIZON_SMTP_SECURITY=none is only allowed for a relay on loopback, not {host!r}:"
+            f" use starttls (port 587) or ssl (port 465)")
+
+
 def send_email(message: EmailMessage, config: SmtpConfig, recipients: list[str], *,
-               on_handover: Callable[[], None] | None = None) -> None:
+               on_handover: Callable[[], None] | None = None,
+               on_accepted: Callable[[], None] | None = None) -> list[str]:
     """Deliver one message to `recipients` (the envelope, whatever the To header says).
 
-    `on_handover` is called once the server is ready for the data, just before it is sent
-    (the caller records "sending" there). Raises SendError, its message free of the password,
-    when the server refuses or the connection drops; a refused recipient among several is an
-    error too, naming who was refused.
+    `on_handover` is called once the server is ready for the data, just before it is sent (the
+    caller records "sending" there); `on_accepted` as soon as the server has answered 250 to
+    the message: that answer is the delivery, so what goes wrong after it (QUIT answered 421,
+    the connection dropped) is returned as notes, never raised. Raises `Refused` for a
+    permanent refusal (5xx), `OutcomeUnknown` when the final reply never came, `SendError`
+    otherwise; each message free of the password. Recipients refused among several accepted
+    ones are returned as notes (the others have it; the caller sends one recipient per
+    message so that a refusal stays that recipient's alone).
     """
+    secrets = [config.password.get_secret_value()] if config.password else []
+    check_smtp_security(config.host, config.security)
+    client: smtplib.SMTP | None = None
     try:
-        _send(message, config, recipients, on_handover)
+        client = _connect(config)
+        refused = client.send_message(message, from_addr=config.sender, to_addrs=recipients)
+    except SendError as error:
+        _close(client)
+        raise type(error)(redact(str(error), secrets)) from None
     except (smtplib.SMTPException, OSError) as error:
-        secrets = [config.password.get_secret_value()] if config.password else []
-        raise SendError(redact(f"{type(error).__name__}: {error}", secrets)) from None
+        _close(client)
+        reason = redact(f"{type(error).__name__}: {error}", secrets)
+        raise (Refused if _permanent(error) else SendError)(reason) from None
+    if on_accepted is not None:
+        on_accepted()
+    notes = [f"refused {rcpt}: {code} {text.decode(errors='replace')}"
+             for rcpt, (code, text) in refused.items()]
+    try:
+        code, reply = client.docmd("quit")
+        if code != 221:
+            notes.append(f"accepted; QUIT answered {code} {reply.decode(errors='replace')}")
+    except (smtplib.SMTPException, OSError) as error:
+        notes.append(f"accepted; then {type(error).__name__}: {error}")
+    _close(client)
+    return [redact(note, secrets) for note in notes]
 
 
-def _send(message: EmailMessage, config: SmtpConfig, recipients: list[str],
-          on_handover: Callable[[], None] | None) -> None:
-    client: smtplib.SMTP
+def _permanent(error: BaseException) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    code = getattr(error, "smtp_code", 0)
+    return isinstance(code, int) and 500 <= code < 600
+
+
+def _close(client: smtplib.SMTP | None) -> None:
+    if client is not None:
+        with contextlib.suppress(OSError):
+            client.close()
+
+
+def _connect(config: SmtpConfig) -> smtplib.SMTP:
+    client: _Smtp | _SmtpSsl
     if config.security == "ssl":
         client = _SmtpSsl(config.host, config.port, timeout=config.timeout_seconds,
                           context=_tls_context(config))
     else:
         client = _Smtp(config.host, config.port, timeout=config.timeout_seconds)
-    with client:
+    client.final_reply_timeout = config.final_reply_timeout_seconds
+    try:
         client.ehlo()
         if config.security == "starttls":
             client.starttls(context=_tls_context(config))
@@ -173,7 +246,7 @@ def _send(message: EmailMessage, config: SmtpConfig, recipients: list[str],
         if config.user:
             password = config.password.get_secret_value() if config.password else ""
             client.login(config.user, password)
-        client.on_handover = on_handover  # type: ignore[attr-defined]
-        refused = client.send_message(message, from_addr=config.sender, to_addrs=recipients)
-    if refused:
-        raise smtplib.SMTPRecipientsRefused(refused)
+    except BaseException:
+        _close(client)
+        raise
+    return client

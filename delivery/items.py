@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from delivery.ranking import deadline, funding_facts
-from delivery.text import Segment, clip, extractive_summary, highlight, mentions, money
+from delivery.text import Segment, clip, extractive_summary, highlight, mentions, squash
 from warehouse.profiles import Profile
 from warehouse.records import ScoredDocument, Signal
 
 UK = ZoneInfo("Europe/London")
-MAX_EVIDENCE_CHARS = 320
-_STOPS = (".", "!", "?", "”", "…")
 
 
 class ThemeChip(BaseModel):
@@ -61,32 +60,70 @@ class DigestItem(BaseModel):
 def theme_chips(scored: ScoredDocument, profile: Profile) -> list[ThemeChip]:
     known = {theme.id: theme.name for theme in profile.themes}
     return [ThemeChip(theme_id=t.theme, name=known[t.theme], score=t.score)
-            for t in scored.matched_themes if t.theme in known]
+            for t in scored.matched_themes if known.get(t.theme, "").strip()]
+
+
+_LABEL = re.compile(
+    r"^\s*(?:(?:threat|opportunity|neutral)\b\s*(?:\(\s*[\d.]+\s*\))?\s*[:;,-]?\s*)+",
+    re.IGNORECASE)
+_SCORE = re.compile(r"\s*\(\s*[01](?:\.\d+)?\s*\)")
+
+
+def plain_detail(text: str) -> str:
+    """The enrichment's reason without its label or score: 'Opportunity (0.81): Opportunity:
+    open funding call; money for places like ours' -> 'open funding call'."""
+    text = _SCORE.sub("", _LABEL.sub("", squash(text)))
+    first = re.split(r"\s*(?:;|\s-\s|\s–\s)\s*", text)[0].strip().rstrip(".")
+    return clip(first, 120)
+
+
+def eligibility_words(facts) -> str:
+    """Who may apply, in plain words; never raw text such as 'restricted to B19 3SD'."""
+    if facts is None or facts.eligible_for_authority is None:
+        return ""
+    if facts.eligible_for_authority:
+        return "the authority may apply"
+    reason = facts.eligibility_reason.lower()
+    if reason.startswith("invitation"):
+        return "invitation only"
+    if reason.startswith("restricted"):
+        return "limited to applicants elsewhere"
+    if reason.startswith("open to") and reason.endswith(" only"):
+        return clip(reason.replace(" only", "") + ", not the authority", 80)
+    return "the authority may not apply"
+
+
+def _theme_words(name: str) -> str:
+    """'Housing and regeneration' inside a sentence: first letter lowered, acronyms kept."""
+    first = name.split(" ")[0]
+    return name if first.isupper() else name[:1].lower() + name[1:]
 
 
 def reason_text(scored: ScoredDocument, profile: Profile) -> str:
-    """Signal and its reason, best theme and its evidence, places and people, eligibility."""
-    parts: list[str] = []
+    """One plain sentence: what kind of news it is for the office, on what, naming where."""
     insight = scored.insight
-    if insight is not None and insight.signal is not Signal.NEUTRAL:
-        label = insight.signal.value.capitalize()
-        detail = clip(insight.signal_reason, MAX_EVIDENCE_CHARS)
-        parts.append(f"{label} ({insight.signal_score:.2f})" + (f": {detail}" if detail else ""))
     best = scored.best_theme
-    if best is not None and best.theme in {t.id for t in profile.themes}:
-        evidence = clip(best.evidence, MAX_EVIDENCE_CHARS)
-        name = profile.theme(best.theme).name
-        parts.append(f"{name} ({best.score:.2f})" + (f": “{evidence}”" if evidence else ""))
-    names = regional_mentions(scored, profile)
+    theme = (profile.theme(best.theme).name if best is not None
+             and best.theme in {t.id for t in profile.themes} else "")
+    signal = insight.signal if insight is not None else Signal.NEUTRAL
+    detail = plain_detail(insight.signal_reason) if insight is not None else ""
+    on = f" on {_theme_words(theme)}" if theme else ""
+    if signal is Signal.THREAT:
+        text = f"A risk for {profile.short_name}{on}" + (f": {detail}" if detail else "")
+    elif signal is Signal.OPPORTUNITY:
+        text = f"An opening for {profile.short_name}{on}" + (f": {detail}" if detail else "")
+    elif theme:
+        text = f"On the Mayor's {_theme_words(theme)} theme"
+    else:
+        text = ""
+    names = list(dict.fromkeys(regional_mentions(scored, profile)))
     if names:
-        parts.append("Mentions " + ", ".join(dict.fromkeys(names[:6])))
-    facts = funding_facts(scored)
-    if facts is not None and facts.eligibility_reason:
-        parts.append(clip(facts.eligibility_reason, 200))
-    text = ""
-    for part in parts:
-        text += part if not text else (" " if text.endswith(_STOPS) else ". ") + part
-    return text if not text or text.endswith(_STOPS) else text + "."
+        text += ("; names " if text else "Names ") + ", ".join(names[:4])
+    text = text or f"About the {profile.region.name}"
+    eligible = eligibility_words(funding_facts(scored))
+    if eligible:
+        text += "; " + eligible
+    return text.rstrip(".") + "."
 
 
 def highlight_terms(scored: ScoredDocument, profile: Profile) -> list[str]:
@@ -102,19 +139,42 @@ def speaker_of(scored: ScoredDocument) -> str:
     return clip(", ".join(document.people[:2]), 120)
 
 
-def funding_line(scored: ScoredDocument) -> str:
+def short_money(amount: float | None) -> str:
+    """£84m, £6.2m, £1.3bn, £450k: the compact form for the funding line."""
+    if amount is None:
+        return ""
+    for scale, unit in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if amount >= scale:
+            return f"£{amount / scale:.3g}{unit}"
+    return f"£{amount:,.0f}"
+
+
+def funding_line(scored: ScoredDocument, profile: Profile) -> str:
+    """What is in it for us first ('£84m for WMCA of £620m'), then funder, awards, who applies."""
     facts = funding_facts(scored)
     if facts is None:
         return ""
-    amount = money(facts.max_award_gbp)
-    amount = f"up to {amount} each" if amount else money(facts.total_amount_gbp)
-    applicants = ", ".join(a.value.replace("_", " ") for a in facts.eligible_applicants)
-    parts = [clip(facts.funder, 120), amount, f"open to {applicants}" if applicants else ""]
-    if facts.eligible_for_authority is True:
-        parts.append("the authority may apply")
-    elif facts.eligible_for_authority is False:
-        parts.append("the authority may not apply")
+    total = short_money(facts.total_amount_gbp)
+    if facts.regional_amount_gbp:
+        whom = facts.regional_recipient or profile.short_name
+        whom = profile.short_name if _is_us(whom, profile) else whom
+        amount = f"{short_money(facts.regional_amount_gbp)} for {whom}"
+        amount += f" of {total}" if total else ""
+    elif facts.max_award_gbp:
+        amount = f"up to {short_money(facts.max_award_gbp)} each"
+        amount += f" from {total}" if total else ""
+    else:
+        amount = total
+    stage = f"{facts.deadline_stage} stage" if facts.deadline_stage else ""
+    parts = [amount, clip(facts.funder, 80), stage, eligibility_words(facts)]
     return " · ".join(p for p in parts if p)
+
+
+def _is_us(name: str, profile: Profile) -> bool:
+    low = name.lower()
+    return any(n and (n.lower() in low or low in n.lower())
+               for n in (profile.name, profile.short_name, profile.region.name,
+                         *profile.region.aliases))
 
 
 def regional_mentions(scored: ScoredDocument, profile: Profile) -> list[str]:
@@ -126,8 +186,17 @@ def regional_mentions(scored: ScoredDocument, profile: Profile) -> list[str]:
     return mentions(text, [*profile.region.gazetteer, profile.mayor])
 
 
+def source_name(source: str, names: dict[str, str] | None) -> str:
+    """The source's display name (config/sources.yaml), else its id made readable."""
+    if names and source in names:
+        return names[source]
+    words = source.replace("_", " ").replace("govuk", "GOV.UK").strip()
+    return words[:1].upper() + words[1:] if source.islower() else source
+
+
 def build_item(scored: ScoredDocument, profile: Profile, *, now: datetime, score: float,
-               new: bool = True, related: list[RelatedLink] | None = None) -> DigestItem:
+               new: bool = True, related: list[RelatedLink] | None = None,
+               source_names: dict[str, str] | None = None) -> DigestItem:
     document = scored.document
     closes = deadline(scored)
     insight = scored.insight
@@ -135,7 +204,7 @@ def build_item(scored: ScoredDocument, profile: Profile, *, now: datetime, score
     return DigestItem(
         title=clip(document.title, 300),
         url=document.url,
-        source=document.source,
+        source=source_name(document.source, source_names),
         kind=document.kind.value.replace("_", " "),
         published=document.published_at or document.updated_at,
         closes_at=closes.astimezone(UK) if closes else None,
@@ -146,7 +215,7 @@ def build_item(scored: ScoredDocument, profile: Profile, *, now: datetime, score
         signal=signal,
         reason=highlight(reason_text(scored, profile), highlight_terms(scored, profile)),
         speaker=speaker_of(scored),
-        funding=funding_line(scored),
+        funding=funding_line(scored, profile),
         related=related or [],
         score=round(score, 4),
         new=new,

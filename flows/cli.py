@@ -31,24 +31,49 @@ def run(
     day: Annotated[str | None, typer.Option("--date", help="Digest date, YYYY-MM-DD.")] = None,
     full_refresh: Annotated[bool, typer.Option(
         help="Ignore watermarks and re-crawl everything.")] = False,
+    retry_quarantined: Annotated[bool, typer.Option(
+        help="Fetch again the items quarantined after failing (see `horizon sources`).")]
+    = False,
 ) -> None:
     """Run the daily cycle: collect, enrich, store, render the digest."""
-    from flows.daily_digest import daily_digest
     from flows.lock import RunInProgress
-    from flows.report import print_run_report
+    from flows.prefect_runtime import (
+        PrefectUnavailable,
+        clean_dead_crawl_folders,
+        prepare_environment,
+        start_temporary_server,
+    )
+    from flows.preflight import check_run
     from warehouse.profiles import ProfileError
 
     digest_day = parse_day(day, "--date")
     if snapshot is not None and not snapshot.is_dir():
         fail(f"snapshot folder not found: {snapshot}")
+    try:  # issue 12: all of the configuration is checked before Prefect is imported or started
+        settings, _, _ = check_run(profile, source or None)
+        prepare_environment(db or settings.database_path, settings)
+        clean_dead_crawl_folders()
+        start_temporary_server(settings)
+    except (ProfileError, ValueError, PrefectUnavailable) as error:
+        fail(str(error))
+    import httpx
+
+    from flows.daily_digest import daily_digest
+    from flows.report import print_run_report
+
     try:
         report = daily_digest(
             profile=profile, snapshot=str(snapshot) if snapshot else None,
             db=str(db) if db else None, out=str(out) if out else None, day=digest_day,
             only_sources=source or None, full_refresh=full_refresh,
+            retry_quarantined=retry_quarantined,
         )
     except (ProfileError, RunInProgress, FileNotFoundError, ValueError) as error:
         fail(str(error))
+    except httpx.HTTPError as error:
+        fail(f"lost Prefect's API mid-run ({type(error).__name__}: {error}); what was stored"
+             " stays, run again (a busy machine: set PREFECT_API_URL to a running `prefect"
+             " server start`)")
     print_run_report(report, console)
     for path in report.outputs:
         console.print(f"Digest written: [bold]{path}[/bold]")
@@ -115,6 +140,10 @@ app.command(name="serve")(cli_delivery.serve)
 from flows import cli_classify  # noqa: E402
 
 app.command(name="classify")(cli_classify.classify)
+# issue 15: briefing papers
+from flows import cli_brief  # noqa: E402
+
+app.command(name="brief")(cli_brief.brief)
 # issue 16: the region's MPs and peers
 from flows import cli_people  # noqa: E402
 

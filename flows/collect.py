@@ -18,6 +18,16 @@ from prefect.cache_policies import NONE
 from prefect.futures import PrefectFuture
 
 from scrapers.crawl import CrawlResult, run_crawl
+from warehouse.collection_state import (
+    Cursor,
+    clear_cursor,
+    clear_item_failures,
+    load_cursor,
+    pending_urls,
+    quarantined_urls,
+    record_item_failures,
+    save_cursor,
+)
 from warehouse.queries import get_watermark
 from warehouse.records import Document, SourceReport
 from warehouse.save import save_documents, save_watermark
@@ -35,6 +45,10 @@ from warehouse.source_state import (
 from warehouse.sources import SourceConfig
 
 CONCURRENT_CRAWLS = 4  # crawl child processes at once, across different hosts
+# Spiders that fetch an item by its URL: a failed item is retried directly by the next runs, so it
+# never holds the watermark. Others find an item again only by listing the same window.
+DIRECT_RETRY_SPIDERS = frozenset({"govuk_search"})
+RESUME_OVERLAP = 50  # a resumed listing starts this far back (items removed meanwhile shift up)
 _CRAWL_SLOTS = threading.BoundedSemaphore(CONCURRENT_CRAWLS)
 
 
@@ -50,10 +64,13 @@ def fetch_source(
     since: datetime | None,
     known: dict[str, datetime | None],
     http_cache: dict[str, dict[str, Any]] | None = None,
+    resume_start: int = 0,
+    retry: list[str] | None = None,
 ) -> CrawlResult:
     with _CRAWL_SLOTS:
         result = run_crawl(source, settings, workdir, since=since.date() if since else None,
-                           known=known, http_cache=http_cache)
+                           known=known, http_cache=http_cache, resume_start=resume_start,
+                           retry=retry)
     if result.listed == 0 and result.not_modified == 0 and any(
             is_transient(e.reason) for e in result.errors):
         raise SourceUnavailable(f"{source.name}: {result.errors[0].reason}")
@@ -77,29 +94,58 @@ def _empty_note(previous: SourceState | None) -> str:
 
 
 def store_crawl(con: duckdb.DuckDBPyConnection, result: CrawlResult,
-                previous: SourceState | None = None) -> SourceReport:
+                previous: SourceState | None = None, *, direct_retry: bool = False,
+                since: datetime | None = None, cursor: Cursor | None = None,
+                quarantine_after: int = 3) -> SourceReport:
     """Save a crawl's documents; advance the watermark and remember the fetched listings only
     when nothing was left behind.
 
-    A failed item may be older than the newest stored one, so after any failure the watermark
-    stays put and the next run lists the same window again (stored items are skipped cheaply).
+    A failed item may be older than the newest stored one, so after a failure that only listing
+    the same window again would retry, the watermark stays put (stored items are skipped
+    cheaply), until the item is quarantined after `quarantine_after` failed runs. A listing that
+    stopped at its cap leaves a cursor (where to resume) and the watermark where it was.
     """
+    source = result.source
     fresh, seen_elsewhere = split_seen_elsewhere(con, result.documents)
     outcome = save_documents(con, fresh)
     changed = [d.last_changed_at for d in fresh if d.last_changed_at]
-    if not result.errors:
-        if changed:
-            save_watermark(con, result.source, max(changed))
-        save_http_cache(con, result.source, result.http_states)
+    clear_item_failures(con, source, [d.url for d in result.documents] + result.unchanged)
+    quarantined = record_item_failures(con, source, result.errors, quarantine_after)
+    blocking = [e for e in result.errors if not e.item or (
+        not direct_retry and e.url not in quarantined)]
+    high = max([*changed, *([cursor.high] if cursor and cursor.high else [])], default=None)
+    notes: list[str] = []
+    capped = result.capped
+    if capped is not None and capped.get("next_start") is not None:
+        start = int(capped["next_start"])
+        save_cursor(con, Cursor(source=source, since=since, next_start=start,
+                                total=int(capped.get("total") or 0), high=high))
+        notes.append(f"listing stopped at its cap with {max(capped['total'] - start, 0)} more"
+                     f" listed; the next run resumes at item {start}")
+    elif capped is not None:
+        notes.append(f"{capped.get('total', 0)} listed items past the cap (max_items) are left"
+                     " for the next run")
+    elif not any(not e.item for e in result.errors):
+        clear_cursor(con, source)
+    if capped is None and not blocking:
+        if high is not None:
+            save_watermark(con, source, high)
+        save_http_cache(con, source, result.http_states)
+    failed_urls = {e.url for e in result.errors if e.item}
+    if failed_urls & quarantined:
+        notes.append(f"{len(failed_urls & quarantined)} items quarantined after"
+                     f" {quarantine_after} failed runs (see `horizon sources`; retry with"
+                     " `horizon run --retry-quarantined`)")
     report = SourceReport(
-        source=result.source,
+        source=source,
         fetched=result.listed + result.not_modified,
         new=len(outcome.new),
         updated=len(outcome.updated),
         unchanged=len(outcome.unchanged) + len(result.unchanged) + result.not_modified
         + len(seen_elsewhere),
         failed=len(result.errors),
-        errors=[f"{e.url or e.source}: {e.reason}" for e in result.errors],
+        errors=[f"{e.url or e.source}: {e.reason}" for e in result.errors] + notes,
+        backlog=capped is not None,
     )
     if report.health == "empty":
         report.errors.append(_empty_note(previous))
@@ -129,6 +175,12 @@ def record_health(con: duckdb.DuckDBPyConnection, reports: list[SourceReport],
         save_source_state(con, next_state(states.get(report.source), report, now))
 
 
+def _retry_paths(urls: list[str], base_url: str) -> list[str]:
+    """Canonical URLs of a source's items as the paths its spider fetches them by."""
+    origin = base_url.rstrip("/")
+    return [url.removeprefix(origin) for url in urls if url.startswith(origin + "/")]
+
+
 def collect_sources(
     con: duckdb.DuckDBPyConnection,
     sources: list[SourceConfig],
@@ -136,34 +188,55 @@ def collect_sources(
     workdir: Path,
     *,
     full_refresh: bool = False,
+    retry_quarantined: bool = False,
     retries: int = 2,
     retry_delay_seconds: float = 10,
 ) -> list[SourceReport]:
     """Crawl sources of different hosts at once and sources of one host one after another (so a
-    host's rate limit holds across sources), then store each in order; failures are reported."""
+    host's rate limit holds across sources), then store each in order; failures are reported.
+
+    A source whose listing stopped at its cap last time resumes there (from the same `since`);
+    items that failed are fetched again directly where the spider can, quarantined ones only with
+    `retry_quarantined` (sources that cannot fetch an item directly list their whole window)."""
     logger = get_run_logger()
     states = load_source_states(con)
     known = {} if full_refresh else known_versions_everywhere(con)
     fetch = fetch_source.with_options(retries=retries, retry_delay_seconds=retry_delay_seconds)
     last_on_host: dict[str, PrefectFuture] = {}
     futures = []
+    plans: list[tuple[datetime | None, Cursor | None]] = []
     for source in sources:
         host = urlsplit(source.base_url).netloc
         before = [allow_failure(last_on_host[host])] if host in last_on_host else []
+        cursor = load_cursor(con, source.name)
+        if cursor is not None and full_refresh and cursor.since is not None:
+            cursor = None  # a full refresh lists everything, from the start
+        since = None if full_refresh else get_watermark(con, source.name)
+        if cursor is not None:
+            since = cursor.since
+        retry = pending_urls(con, source.name)
+        quarantined = quarantined_urls(con, source.name) if retry_quarantined else []
+        if source.spider not in DIRECT_RETRY_SPIDERS and quarantined:
+            since = None  # find the quarantined items again by listing the whole window
+        resume = max(cursor.next_start - RESUME_OVERLAP, 0) if cursor else 0
         future = fetch.submit(
-            source, settings, workdir, None if full_refresh else get_watermark(con, source.name),
-            known, {} if full_refresh else load_http_cache(con, source.name), wait_for=before)
+            source, settings, workdir, since, known,
+            {} if full_refresh or quarantined else load_http_cache(con, source.name),
+            resume, _retry_paths([*retry, *quarantined], source.base_url), wait_for=before)
         last_on_host[host] = future
         futures.append(future)
+        plans.append((since, cursor))
     reports: list[SourceReport] = []
-    for source, future in zip(sources, futures, strict=True):
+    for source, future, (since, cursor) in zip(sources, futures, plans, strict=True):
         try:
             result = future.result()
         except Exception as error:  # the source as a whole is down: report it, carry on
             logger.error("source %s failed: %s", source.name, error)
             reports.append(SourceReport(source=source.name, failed=1, errors=[str(error)]))
             continue
-        report = store_crawl(con, result, states.get(source.name))
+        report = store_crawl(con, result, states.get(source.name),
+                             direct_retry=source.spider in DIRECT_RETRY_SPIDERS, since=since,
+                             cursor=cursor, quarantine_after=settings.quarantine_after_attempts)
         logger.info("source %s: listed %d, new %d, updated %d, unchanged %d, failed %d",
                     source.name, report.fetched, report.new, report.updated, report.unchanged,
                     report.failed)

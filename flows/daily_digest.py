@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ from flows.digest_delivery import PreparedDigest, deliver_digest, prepare_digest
 from flows.enrich import enrich_pending
 from flows.lock import warehouse_lock
 from flows.people import refresh_people
+from flows.prefect_runtime import CRAWL_PREFIX
+from flows.preflight import resolve_sources
 from scrapers.replay import serve_snapshot
 from warehouse.db import connect, kill_point
 from warehouse.profiles import Profile, load_profile, load_yaml_file
@@ -25,7 +28,6 @@ from warehouse.records import RunReport, RunStatus, SourceReport
 from warehouse.save import save_run_report
 from warehouse.search.replica import refresh_search_index
 from warehouse.settings import Settings, apply_offline_environment, get_settings
-from warehouse.sources import SourceConfig, load_sources
 
 UK = ZoneInfo("Europe/London")
 FLOW_NAME = "daily_digest"
@@ -39,20 +41,6 @@ def snapshot_as_of(snapshot: Path) -> date | None:
     data = load_yaml_file(manifest)
     value = data.get("as_of") if isinstance(data, dict) else None
     return value if isinstance(value, date) else None
-
-
-def resolve_sources(
-    profile: Profile, settings: Settings, only: list[str] | None
-) -> list[SourceConfig]:
-    configured = load_sources(settings.config_dir)
-    unknown = [name for name in profile.sources if name not in configured]
-    if unknown:
-        raise ValueError(f"profile {profile.id!r} names unknown sources: {', '.join(unknown)}")
-    names = only or profile.sources
-    missing = [name for name in names if name not in profile.sources]
-    if missing:
-        raise ValueError(f"not sources of profile {profile.id!r}: {', '.join(missing)}")
-    return [configured[name] for name in names]
 
 
 @contextmanager
@@ -70,7 +58,9 @@ def replaying(settings: Settings, snapshot: Path | None) -> Iterator[Settings]:
 @task(name="render-digest", cache_policy=NONE)
 def render_digest(con, profile: Profile, day: date, out_dir: Path,
                   sources: list[SourceReport]) -> PreparedDigest:
-    """The day's digest from the warehouse (window stored in `digests`), as .html, .txt, .eml."""
+    """The day's digest from the warehouse (window stored in `digests`), as .html, .txt, .eml.
+    The wall clock only ends the collection window: deadlines, days left, staleness and the
+    quiet-day logic are judged at the digest's own moment (`day` 07:00, delivery.digest)."""
     return prepare_digest(con, profile, day, out_dir, get_settings(), now=datetime.now(UTC),
                           source_reports=sources)
 
@@ -93,6 +83,7 @@ def daily_digest(
     only_sources: list[str] | None = None,
     full_refresh: bool = False,
     send: bool = False,
+    retry_quarantined: bool = False,
 ) -> RunReport:
     """Collect, enrich, store and render today's digest (and mail it when `send`)."""
     apply_offline_environment()
@@ -115,9 +106,12 @@ def daily_digest(
         replaying(settings, snapshot_dir) as live,
     ):
         try:
-            with tempfile.TemporaryDirectory(prefix="horizon-crawl-") as workdir:
+            with tempfile.TemporaryDirectory(prefix=CRAWL_PREFIX) as workdir:
+                # whose folder this is: a later run removes it if this process died
+                (Path(workdir) / "owner.pid").write_text(str(os.getpid()), encoding="utf-8")
                 report.sources = collect_sources(con, sources, live, Path(workdir),
-                                                 full_refresh=full_refresh)
+                                                 full_refresh=full_refresh,
+                                                 retry_quarantined=retry_quarantined)
             report.status = _status(report.sources)
             if report.status is RunStatus.FAILED:
                 report.notes.append("every source failed; digest not rendered")

@@ -1,8 +1,8 @@
 """Digest steps shared by the daily run and `horizon digest`: cut the window, render, send.
 
 The window of a day's digest is stored (`digests`), so re-rendering a day gives the same items
-and the next day starts where it ended. Each recipient gets a day's digest once: an intent row
-in `digest_runs` before the send, the outcome after; a row already 'sent' is never sent again.
+and the next day starts where it ended. Each recipient gets a day's digest once: one row per
+recipient in `digest_runs`, sent through the outbox (delivery/outbox.py, docs/delivery.md).
 """
 
 from __future__ import annotations
@@ -14,23 +14,22 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
-from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NONE
+from prefect import flow, get_run_logger
 
-from delivery.digest import Digest, build_digest
+from delivery.digest import Digest, build_digest, digest_moment
 from delivery.email import SmtpConfig, digest_message, send_email, stable_message_id, write_eml
 from delivery.health import build_source_health
 from delivery.mps_section import mps_this_week
+from delivery.outbox import REPEAT_HEADER, Attempt, Policy, deliver
 from delivery.render import write_digest
-from delivery.secrets import describe, settings_secrets
+from delivery.secrets import settings_secrets
 from flows.lock import warehouse_lock
-from warehouse.db import connect, kill_point
+from warehouse.db import connect
 from warehouse.delivery_state import (
     QUIET,
-    SENDING,
     SENT,
     DigestWindow,
-    Handover,
+    OutboxRow,
     digest_runs,
     get_digest,
     latest_source_reports,
@@ -38,15 +37,15 @@ from warehouse.delivery_state import (
     previous_digest_end,
     save_digest,
     save_digest_intent,
-    save_digest_outcome,
-    save_digest_sending,
     source_watermarks,
     theme_volume,
 )
+from warehouse.outbox_ledger import Ledger
 from warehouse.profiles import Profile, load_profile
 from warehouse.queries import changed_since, last_completed_run_end
 from warehouse.records import RunReport, RunStatus, SourceReport
 from warehouse.settings import Settings, apply_offline_environment, get_settings
+from warehouse.sources import source_display_names
 
 DAILY_FLOW = "daily_digest"
 UK = ZoneInfo("Europe/London")
@@ -89,15 +88,16 @@ def prepare_digest(
     options = profile.digest
     start, end = digest_window(con, profile.id, day, now)
     scored = changed_since(con, profile.id, start, end)
-    horizon = now + timedelta(days=options.actions_window_days)
-    deadlines = open_deadlines(con, profile.id, now, horizon)
+    as_of = digest_moment(day)  # the digest's own "now" (issue 11): not the wall clock
+    horizon = as_of + timedelta(days=options.actions_window_days)
+    deadlines = open_deadlines(con, profile.id, as_of, horizon)
     reports = source_reports if source_reports is not None else latest_source_reports(
         con, DAILY_FLOW, profile.id)
-    health = build_source_health(reports, source_watermarks(con), now=now,
+    health = build_source_health(reports, source_watermarks(con), now=as_of,
                                  stale_after_days=options.stale_after_days)
-    digest = build_digest(scored, profile, day, now=now, open_deadlines=deadlines,
+    digest = build_digest(scored, profile, day, now=as_of, open_deadlines=deadlines,
                           volume=theme_volume(con, profile.id, end - timedelta(days=7), end),
-                          health=health)
+                          health=health, source_names=source_display_names(settings.config_dir))
     digest = digest.model_copy(update={"mps": mps_this_week(con, profile, day)})  # issue 16
     html_path, text_path = write_digest(digest, out_dir)
     message = digest_message(digest, sender=settings.smtp_from or settings.contact_email,
@@ -112,17 +112,18 @@ def prepare_digest(
     return PreparedDigest(digest=digest, window=window, outputs=outputs)
 
 
-@task(name="send-digest-email", cache_policy=NONE)
-def send_digest_email(message, config: SmtpConfig, recipient: str, on_handover=None) -> None:
-    send_email(message, config, [recipient], on_handover=on_handover)
+def outbox_policy(settings: Settings, kill_at: str) -> Policy:
+    return Policy(retries=settings.send_retries,
+                  retry_delay_seconds=settings.send_retry_delay_seconds,
+                  max_attempts=settings.send_max_attempts,
+                  secrets=tuple(settings_secrets(settings)), kill_at=kill_at)
 
 
 def deliver_digest(
     con: duckdb.DuckDBPyConnection, profile: Profile, prepared: PreparedDigest,
     settings: Settings, *, now: datetime,
 ) -> DeliveryOutcome:
-    """Send the digest to each recipient not yet sent it; record every intent and outcome."""
-    logger = get_run_logger()
+    """Send the digest to each recipient not yet sent it, through the outbox."""
     outcome = DeliveryOutcome()
     digest, day = prepared.digest, prepared.digest.day
     config = SmtpConfig.from_settings(settings)
@@ -134,42 +135,33 @@ def deliver_digest(
         return outcome
     quiet_only = digest.quiet and not profile.digest.quiet_day_note
     sender = settings.smtp_from or settings.contact_email
-    send = send_digest_email.with_options(retries=settings.send_retries,
-                                          retry_delay_seconds=settings.send_retry_delay_seconds)
+    rows: list[OutboxRow] = []
     for recipient in profile.digest.recipients:
         message_id = stable_message_id("digest", profile.id, day.isoformat(), recipient)
         run = save_digest_intent(con, profile.id, day, recipient, subject=digest.subject,
                                  message_id=message_id, now=now,
                                  status=QUIET if quiet_only else "pending")
-        if run.status in (SENT, QUIET) or run.attempts >= settings.send_max_attempts:
-            outcome.skipped.append(recipient)
-            continue
-        if run.status == SENDING:
-            outcome.notes.append(f"digest to {recipient}: the last send was interrupted after "
-                                 f"hand-over; sending again (the server may already hold it: "
-                                 f"a duplicate would carry the same Message-ID {message_id})")
-        message = digest_message(digest, sender=sender, to=[recipient], date=now,
-                                 message_id=message_id)
-        handover = Handover(lambda attempts, recipient=recipient: save_digest_sending(
-            con, profile.id, day, recipient, now=now, attempts=attempts))
-        try:
-            send(message, config, recipient, handover)
-        except Exception as error:  # any failure is recorded, retried by a later run
-            reason = describe(error, settings_secrets(settings))
-            save_digest_outcome(con, profile.id, day, recipient, sent=False, error=reason,
-                                attempts=handover.uncounted, now=now)
-            outcome.failed.append(recipient)
-            logger.warning("digest for %s not delivered: %s", day, reason)
-            continue
-        kill_point("digest_accepted")  # crash tests only: the residual at-least-once window
-        save_digest_outcome(con, profile.id, day, recipient, sent=True,
-                            attempts=handover.uncounted, now=now)
-        outcome.sent.append(recipient)
+        rows.append(run.outbox_row())
+
+    def send(row: OutboxRow, attempt: Attempt) -> list[str]:
+        message = digest_message(digest, sender=sender, to=[row.recipient], date=now,
+                                 message_id=stable_message_id("digest", profile.id,
+                                                              day.isoformat(), row.recipient))
+        if attempt.possible_repeat:
+            message[REPEAT_HEADER] = "true"
+        return send_email(message, config, [row.recipient], on_handover=attempt.on_handover,
+                          on_accepted=attempt.on_accepted)
+
+    sent = deliver(rows, send, Ledger(con, "digest_runs", now=now),
+                   outbox_policy(settings, "digest_accepted"), get_run_logger())
+    outcome.sent, outcome.skipped = sent.sent, sent.skipped
+    outcome.failed = sent.failed + sent.unknown
+    outcome.notes.extend(sent.notes)
     if quiet_only:
         outcome.notes.append("quiet day: nothing new, no digest sent")
     outcome.notes.append(f"digest sent to {len(outcome.sent)}, failed for "
-                         f"{len(outcome.failed)}, already sent or skipped for "
-                         f"{len(outcome.skipped)} recipients")
+                         f"{len(sent.failed)}, outcome unknown for {len(sent.unknown)}, "
+                         f"already sent or skipped for {len(outcome.skipped)} recipients")
     return outcome
 
 

@@ -1,8 +1,9 @@
 """Funding alerts, hourly: new calls the authority may enter, changes to them, deadline reminders.
 
-Each alert is sent once per channel (email with an .ics, Teams, Slack): the intent is stored
-under a unique (alert key, channel) before the send, the outcome after; a send that failed is
-retried by the next run from the stored payload. Without `send`, alerts are only written to
+Each alert is sent once per channel and recipient (email with an .ics to each recipient, Teams,
+Slack) through the outbox (delivery/outbox.py): one row per (alert key, channel, recipient) is
+stored before the send, the outcome after; a send that failed is retried by the next run from
+the stored payload. Without `send`, alerts are only written to
 out/alerts/ and nothing is recorded (a dry run).
 """
 
@@ -16,32 +17,31 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NONE
+from prefect import flow, get_run_logger
 
 from delivery.alert_render import alert_message, render_alert_ics, slack_payload, teams_payload
 from delivery.alerts import FundingAlert, plan_alerts
-from delivery.email import SmtpConfig, send_email, sender_address, write_eml
+from delivery.email import SmtpConfig, send_email, sender_address, stable_message_id, write_eml
+from delivery.outbox import REPEAT_HEADER, Attempt, deliver
 from delivery.render import write_atomic
-from delivery.secrets import describe, settings_secrets
 from delivery.webhook import send_webhook
 from flows.collect import collect_sources
 from flows.daily_digest import replaying, resolve_sources
+from flows.digest_delivery import outbox_policy
 from flows.enrich import enrich_pending
 from flows.lock import RunInProgress, warehouse_lock
-from warehouse.db import connect, kill_point
+from warehouse.db import connect
 from warehouse.delivery_state import (
-    SENDING,
     AlertDelivery,
-    Handover,
+    OutboxRow,
+    adopt_shared_email_rows,
     alert_deliveries,
     alerted_calls,
     funding_candidates,
     last_run_start,
     save_alert_intents,
-    save_alert_outcome,
-    save_alert_sending,
 )
+from warehouse.outbox_ledger import Ledger
 from warehouse.profiles import Profile, load_profile
 from warehouse.records import RunReport, RunStatus
 from warehouse.save import save_run_report
@@ -97,67 +97,58 @@ def write_alert_files(alert: FundingAlert, profile: Profile, settings: Settings,
     return [str(path) for path in paths]
 
 
-@task(name="send-alert", cache_policy=NONE)
-def send_alert(alert: FundingAlert, channel: str, profile: Profile, settings: Settings,
-               now: datetime, on_handover=None) -> None:
-    """Send one alert on one channel; `on_handover` runs just before it leaves (see
-    warehouse/delivery_state.py: the 'sending' state)."""
-    if channel == "email":
+def send_alert(alert: FundingAlert, row: OutboxRow, profile: Profile, settings: Settings,
+               now: datetime, attempt: Attempt) -> list[str]:
+    """Send one alert on one channel (email: to one recipient)."""
+    if row.channel == "email":
         config = SmtpConfig.from_settings(settings)
-        recipients = alert_recipients(profile)
-        message = alert_message(alert, sender=sender_address(settings), to=recipients, now=now)
-        send_email(message, config, recipients, on_handover=on_handover)
-        return
-    secret = settings.teams_webhook_url if channel == "teams" else settings.slack_webhook_url
-    payload = (teams_payload(alert, profile.alerts.teams_format) if channel == "teams"
+        message = alert_message(alert, sender=sender_address(settings), to=[row.recipient],
+                                now=now)
+        message.replace_header("Message-ID", stable_message_id("alert", alert.key,
+                                                               row.recipient))
+        if attempt.possible_repeat:
+            message[REPEAT_HEADER] = "true"
+        return send_email(message, config, [row.recipient], on_handover=attempt.on_handover,
+                          on_accepted=attempt.on_accepted)
+    secret = settings.teams_webhook_url if row.channel == "teams" else settings.slack_webhook_url
+    payload = (teams_payload(alert, profile.alerts.teams_format) if row.channel == "teams"
                else slack_payload(alert))
-    if on_handover is not None:
-        on_handover()
     send_webhook(secret.get_secret_value(), payload,
-                 timeout_seconds=settings.webhook_timeout_seconds)
+                 timeout_seconds=settings.webhook_timeout_seconds,
+                 delivery_id=stable_message_id("alert", alert.key, row.channel).strip("<>"),
+                 possible_repeat=attempt.possible_repeat, on_handover=attempt.on_handover)
+    return []
 
 
 def deliver_alerts(con, alerts: list[FundingAlert], profile: Profile, settings: Settings,
                    channels: list[str], now: datetime) -> tuple[int, int]:
-    """Record each (alert, channel) once, then send every unsent one; return (sent, failed)."""
-    logger = get_run_logger()
+    """Record each (alert, channel, recipient) once, then send every unsent one through the
+    outbox; return (sent, not sent)."""
+    recipients = alert_recipients(profile)
+    adopt_shared_email_rows(con, profile.id, recipients, now=now)
     save_alert_intents(con, [
         AlertDelivery(alert_key=alert.key, channel=channel, profile=profile.id,
-                      document_id=alert.document_id, kind=alert.kind,
+                      recipient=recipient, document_id=alert.document_id, kind=alert.kind,
                       fingerprint=alert.fingerprint, payload=alert.model_dump_json())
         for alert in alerts for channel in channels
+        for recipient in (recipients if channel == "email" else [""])
     ], now=now)
-    send = send_alert.with_options(retries=settings.send_retries,
-                                   retry_delay_seconds=settings.send_retry_delay_seconds)
-    sent = failed = 0
-    for delivery in alert_deliveries(con, profile.id, unsent_only=True,
-                                     max_attempts=settings.send_max_attempts):
-        if delivery.channel not in channels:
+    due: list[tuple[OutboxRow, FundingAlert]] = []
+    for delivery in alert_deliveries(con, profile.id, unsent_only=True):
+        if delivery.channel not in channels or (
+                delivery.channel == "email" and delivery.recipient not in recipients):
             continue
         alert = FundingAlert.model_validate_json(delivery.payload)
         if alert.kind == "reminder" and alert.closes_at and alert.closes_at <= now:
             continue  # a reminder that could not go out before closing is moot
-        if delivery.status == SENDING:
-            logger.warning("alert %s on %s: the last send was interrupted after hand-over; "
-                           "sending again (a duplicate is possible)", delivery.alert_key,
-                           delivery.channel)
-        handover = Handover(lambda attempts, delivery=delivery: save_alert_sending(
-            con, delivery.alert_key, delivery.channel, now=now, attempts=attempts))
-        try:
-            send(alert, delivery.channel, profile, settings, now, handover)
-        except Exception as error:  # any failure is recorded, retried by a later run
-            reason = describe(error, settings_secrets(settings))
-            save_alert_outcome(con, delivery.alert_key, delivery.channel, sent=False,
-                               error=reason, attempts=handover.uncounted, now=now)
-            logger.warning("alert %s on %s not delivered: %s", delivery.alert_key,
-                           delivery.channel, reason)
-            failed += 1
-            continue
-        kill_point("alert_accepted")  # crash tests only: the residual at-least-once window
-        save_alert_outcome(con, delivery.alert_key, delivery.channel, sent=True,
-                           attempts=handover.uncounted, now=now)
-        sent += 1
-    return sent, failed
+        due.append((delivery.outbox_row(), alert))
+    by_key = {row.key: alert for row, alert in due}
+    report = deliver([row for row, _ in due],
+                     lambda row, attempt: send_alert(by_key[row.key], row, profile, settings,
+                                                     now, attempt),
+                     Ledger(con, "alert_deliveries", now=now),
+                     outbox_policy(settings, "alert_accepted"), get_run_logger())
+    return len(report.sent), len(report.failed) + len(report.unknown)
 
 
 @flow(name=FLOW_NAME, log_prints=True)

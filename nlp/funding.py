@@ -55,6 +55,10 @@ class FundingTerms:
     match_funding: re.Pattern[str]
     funders: list[str]
     funder_cues: re.Pattern[str]
+    eoi: re.Pattern[str]
+    outline: re.Pattern[str]
+    full_stage: re.Pattern[str]
+    other_process: re.Pattern[str]
 
 
 def parse_funding_terms(data: dict) -> FundingTerms:
@@ -73,6 +77,8 @@ def parse_funding_terms(data: dict) -> FundingTerms:
         match_funding=rx("match_funding"),
         funders=list(data.get("funders", [])),
         funder_cues=re.compile(rf"(?:{data['funder_cues']})\s*$", re.IGNORECASE),
+        eoi=rx("eoi_cues"), outline=rx("outline_cues"), full_stage=rx("full_application_cues"),
+        other_process=rx("other_process_cues"),
     )
 
 
@@ -98,7 +104,9 @@ def extract_funding(
     zone = ZoneInfo(settings.timezone)
     units = _units(text)
     total, low, high = _amounts(units, len(_units(head)), terms)
-    opens_at, closes_at = _dates(units, terms, zone, settings)
+    own_consultation = document.kind.value in ("consultation", "call_for_evidence")
+    opens_at, closes_at, stage = _dates(units, terms, zone, settings, own_consultation)
+    regional, recipient = _allocation(units, region_names)
     eligibility = _eligibility_text(units, terms)
     applicants = [kind for kind, pattern in terms.applicants.items() if pattern.search(eligibility)]
     places = _places(text, terms)
@@ -109,6 +117,7 @@ def extract_funding(
         total_amount_gbp=total, max_award_gbp=high, min_award_gbp=low,
         opens_at=opens_at, closes_at=closes_at, eligible_applicants=applicants,
         place_restrictions=places, match_funding=_clip(match, 300),
+        regional_amount_gbp=regional, regional_recipient=recipient, deadline_stage=stage,
     )
     return _with_verdict(_merge(document, found), terms, region_names, invited)
 
@@ -122,7 +131,7 @@ def _units(text: str) -> list[str]:
 
 
 def parse_amount(number: str, scale: str | None) -> float:
-    return float(number.replace(",", "")) * _SCALE.get((scale or "").lower(), 1.0)
+    return round(float(number.replace(",", "")) * _SCALE.get((scale or "").lower(), 1.0), 2)
 
 
 def _amounts(units: list[str], head_units: int, terms: FundingTerms):
@@ -148,22 +157,83 @@ def _amounts(units: list[str], head_units: int, terms: FundingTerms):
     return total, low, max(awards)
 
 
-def _dates(units: list[str], terms: FundingTerms, zone: ZoneInfo, settings: FundingConfig):
+def _date_roles(unit: str, dates: list[re.Match[str]], terms: FundingTerms,
+                context: str) -> list[str]:
+    """'open', 'close' or '' for each date of a sentence, by the nearest cue before it
+    ("open on 12 January and close on 26 February": open, close); a date with no cue of its
+    own takes the sentence's ('closes' ... 'between 1 and 5 May' closes on the last)."""
+    roles: list[str] = []
+    start = 0
+    for match in dates:
+        before = unit[start:match.start()]
+        closing = [m.end() for m in terms.closing.finditer(before)]
+        opening = [m.end() for m in terms.opening.finditer(before)]
+        if closing or opening:
+            roles.append("close" if max(closing, default=-1) > max(opening, default=-1)
+                         else "open")
+        else:
+            roles.append("")
+        start = match.end()
+    if not any(roles):
+        if terms.closing.search(context):
+            roles[-1 if len(dates) > 1 and re.search(r"\bto\b|-|–", unit) else 0] = "close"
+            if len(dates) > 1 and terms.opening.search(unit):
+                roles[0] = roles[0] or "open"
+        elif terms.opening.search(unit):
+            roles[0] = "open"
+    return roles
+
+
+def _stage(unit: str, terms: FundingTerms) -> str:
+    if terms.eoi.search(unit):
+        return "expression of interest"
+    if terms.outline.search(unit):
+        return "outline application"
+    if terms.full_stage.search(unit):
+        return "full application"
+    return ""
+
+
+def _dates(units: list[str], terms: FundingTerms, zone: ZoneInfo, settings: FundingConfig,
+           own_consultation: bool = False):
+    """Opening and closing of the call itself: a sentence about a consultation (the guidance
+    consultation beside a fund) is not the call's deadline unless the document is one."""
     opens_at = closes_at = None
+    stage = ""
     for index, unit in enumerate(units):
         dates = list(_DATE.finditer(unit))
         if not dates:
             continue
+        if not own_consultation and terms.other_process.search(unit):
+            continue
         context = f"{units[index - 1] if index else ''} {unit}"
-        if closes_at is None and terms.closing.search(context):
-            closes_at = _at(unit, dates[-1] if len(dates) > 1 and
-                            re.search(r"\bto\b|-|–", unit) else dates[0], zone,
-                            settings.date_only_close)
-            if len(dates) > 1 and opens_at is None and terms.opening.search(unit):
-                opens_at = _at(unit, dates[0], zone, "00:00")
-        elif opens_at is None and terms.opening.search(unit):
-            opens_at = _at(unit, dates[0], zone, "00:00")
-    return opens_at, closes_at
+        for match, role in zip(dates, _date_roles(unit, dates, terms, context), strict=True):
+            if role == "close" and closes_at is None:
+                closes_at = _at(unit, match, zone, settings.date_only_close)
+                stage = _stage(unit, terms)
+            elif role == "open" and opens_at is None:
+                opens_at = _at(unit, match, zone, "00:00")
+    return opens_at, closes_at, stage
+
+
+def _allocation(units: list[str], region_names: list[str]) -> tuple[float | None, str]:
+    """The region's own share in an allocation list or sentence: 'West Midlands Combined
+    Authority: £84 million', '£6.2 million earmarked for the West Midlands'. The authority's
+    names are tried first (region_names order), so its line wins over a council's."""
+    for name in [n for n in region_names if len(n) > 3]:
+        escaped = re.escape(name)
+        for unit in units:
+            listed = re.match(rf"\s*(?:the\s+)?{escaped}\s*(?:[:–-]|\bwill receive|\breceives?"
+                              rf"|\bgets?|\bis allocated)\s*(£[^,;(]*)", unit, re.IGNORECASE)
+            named = listed or re.search(
+                rf"(£\s?[\d.,]+\s*(?:million|billion|thousand|bn|m|k)?)\s+(?:is\s+|has been\s+)?"
+                rf"(?:earmarked|allocated|ring-?fenced|set aside|reserved)\s+for\s+(?:the\s+)?"
+                rf"{escaped}(?!\w)", unit, re.IGNORECASE)
+            if named:
+                amount = _AMOUNT.search(named.group(1))
+                if amount:
+                    return parse_amount(amount.group(1), amount.group(2)), name
+    return None, ""
 
 
 def _at(unit: str, date: re.Match[str], zone: ZoneInfo, default: str) -> datetime | None:

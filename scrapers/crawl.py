@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, ValidationError
 
+from scrapers.lifetime import die_with_parent
 from warehouse.records import Document, FetchError
 from warehouse.settings import PROJECT_ROOT, Settings
 from warehouse.sources import SourceConfig
@@ -42,6 +43,8 @@ class CrawlResult(BaseModel):
     not_modified: int = 0
     # What to remember of each conditional fetch (URL, ETag, Last-Modified, body hash, records).
     http_states: list[dict[str, Any]] = Field(default_factory=list)
+    # A listing that stopped at max_items before its end: {"url", "next_start", "total"}.
+    capped: dict[str, Any] | None = None
 
 
 def is_loopback(url: str) -> bool:
@@ -85,7 +88,8 @@ def scrapy_settings(source: SourceConfig, settings: Settings, base_url: str) -> 
 
 def spider_args(source: SourceConfig, base_url: str, since: date | None,
                 known_path: Path, *, replay_url: str | None = None,
-                http_cache_path: Path | None = None) -> dict[str, str]:
+                http_cache_path: Path | None = None, resume_start: int = 0,
+                retry_path: Path | None = None) -> dict[str, str]:
     """Spider arguments: the common ones plus the source's own params (e.g. supergroup).
 
     Scalar params also go as their own arguments (the GOV.UK search spider reads them so);
@@ -103,6 +107,8 @@ def spider_args(source: SourceConfig, base_url: str, since: date | None,
         "known": str(known_path),
         "http_cache": str(http_cache_path) if http_cache_path else "",
         "max_items": str(source.max_items),
+        "resume_start": str(resume_start),
+        "retry": str(retry_path) if retry_path else "",
     }
 
 
@@ -117,21 +123,32 @@ def _line_into(result: CrawlResult, line: str, number: int) -> None:
             result.unchanged.append(str(item["url"]))
         elif kind == "error":
             result.errors.append(FetchError(source=result.source, url=str(item.get("url", "")),
-                                            reason=str(item["reason"])))
+                                            reason=str(item["reason"]),
+                                            item=bool(item.get("item"))))
         elif kind == "listed":
             result.listed += int(item["count"])
         elif kind == "not_modified":
             result.not_modified += int(item["records"])
+        elif kind == "capped":
+            result.capped = {"url": str(item.get("url", "")),
+                             "next_start": item.get("next_start"),
+                             "total": int(item.get("total") or 0)}
         elif kind == "http_state":
             result.http_states.append({key: item.get(key, "") for key in (
                 "url", "etag", "last_modified", "body_hash", "records")})
         else:
             raise ValueError(f"unknown item type {kind!r}")
-    except (ValueError, KeyError, TypeError, ValidationError) as error:
+    except (ValueError, KeyError, TypeError, ValidationError, RecursionError) as error:
         document = item.get("document") if isinstance(item, dict) else None
         url = document.get("url", "") if isinstance(document, dict) else ""
         result.errors.append(FetchError(source=result.source, url=str(url),
                                         reason=f"output line {number}: {error}"[:1000]))
+
+
+def output_lines(text: str) -> list[str]:
+    """JSON Lines split on "\\n" only: str.splitlines() also breaks on U+2028, U+2029, U+0085
+    and other separators a scraped title may hold."""
+    return text.split("\n")
 
 
 def parse_crawl_output(source: str, lines: Iterable[str]) -> CrawlResult:
@@ -150,12 +167,15 @@ def _tail(path: Path) -> str:
 
 
 def run_child(command: list[str], log_path: Path, timeout: int) -> str | None:
-    """Run the child to completion or timeout; return a reason if it did not finish cleanly."""
+    """Run the child to completion or timeout; return a reason if it did not finish cleanly.
+
+    The child is killed with this process (or the thread that waits for it) even by SIGKILL."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if p)}
     with log_path.open("w", encoding="utf-8") as log:
         child = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
-                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                 preexec_fn=die_with_parent)
         try:
             code = child.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -169,8 +189,12 @@ def run_child(command: list[str], log_path: Path, timeout: int) -> str | None:
 
 def run_crawl(source: SourceConfig, settings: Settings, workdir: Path, *, since: date | None,
               known: dict[str, datetime],
-              http_cache: dict[str, dict[str, Any]] | None = None) -> CrawlResult:
-    """Crawl one source in a child process; never raises for crawl failures, reports them."""
+              http_cache: dict[str, dict[str, Any]] | None = None, resume_start: int = 0,
+              retry: list[str] | None = None) -> CrawlResult:
+    """Crawl one source in a child process; never raises for crawl failures, reports them.
+
+    `resume_start`: where a capped listing stopped last time; `retry`: paths of items to fetch
+    directly (those that failed before), for spiders that can."""
     workdir.mkdir(parents=True, exist_ok=True)
     base_url = settings.base_url_for(source.base_url)
     output = workdir / f"{source.name}.jsonl"
@@ -180,18 +204,21 @@ def run_crawl(source: SourceConfig, settings: Settings, workdir: Path, *, since:
                           encoding="utf-8")
     http_cache_path = workdir / f"{source.name}.http.json"
     http_cache_path.write_text(json.dumps(http_cache or {}), encoding="utf-8")
+    retry_path = workdir / f"{source.name}.retry.json"
+    retry_path.write_text(json.dumps(retry or []), encoding="utf-8")
     settings_path = workdir / f"{source.name}.scrapy.json"
     settings_path.write_text(json.dumps(scrapy_settings(source, settings, base_url)),
                              encoding="utf-8")
     command = [sys.executable, "-m", "scrapers.run_spider", "--spider", source.spider,
                "--settings", str(settings_path), "--output", str(output)]
     args = spider_args(source, base_url, since, known_path, replay_url=settings.replay_url,
-                       http_cache_path=http_cache_path)
+                       http_cache_path=http_cache_path, resume_start=resume_start,
+                       retry_path=retry_path)
     for key, value in args.items():
         command += ["--arg", f"{key}={value}"]
     failure = run_child(command, workdir / f"{source.name}.log",
                          settings.crawl_timeout_seconds)
-    lines = output.read_text(encoding="utf-8").splitlines() if output.exists() else []
+    lines = output_lines(output.read_text(encoding="utf-8")) if output.exists() else []
     result = parse_crawl_output(source.name, lines)
     if failure:
         result.errors.append(FetchError(source=source.name, url=base_url, reason=failure))

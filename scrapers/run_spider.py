@@ -36,7 +36,8 @@ class JsonLinesPipeline:
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         assert self.file is not None
-        self.file.write(json.dumps(item, ensure_ascii=False) + "\n")
+        # ASCII only: no character of any scraped text can break the one-item-per-line framing
+        self.file.write(json.dumps(item, ensure_ascii=True) + "\n")
         self.file.flush()
         return item
 

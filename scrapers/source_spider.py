@@ -82,6 +82,14 @@ class SourceSpider(scrapy.Spider):
                              cb_kwargs={"fetch": fetch},
                              meta={"handle_httpstatus_list": [304]}, dont_filter=True)
 
+    def _would_fetch(self, fetch: Fetch) -> bool:
+        """A follow that would be requested (not already asked for this run, not unchanged)."""
+        if fetch.canonical and fetch.canonical in self.requested:
+            return False
+        stored = self.known.get(fetch.canonical) if fetch.canonical else None
+        return not (stored is not None and fetch.changed_at is not None
+                    and fetch.changed_at <= stored)
+
     def on_body(self, response: Response, fetch: Fetch) -> Iterator[Any]:
         cached = self.http_cache.get(fetch.url) if fetch.conditional else None
         digest = body_hash(response.body)
@@ -89,34 +97,41 @@ class SourceSpider(scrapy.Spider):
             yield {"type": "not_modified", "url": fetch.url,
                    "records": int((cached or {}).get("records", 0))}
             return
+        item = bool(fetch.canonical)  # a page of one document, not a listing or feed
         try:
             parsed = self.plan.parse(fetch, response.body, self.ctx)
         except ParseError as error:
-            yield {"type": "error", "url": fetch.canonical or fetch.url, "reason": error.reason}
+            yield {"type": "error", "url": fetch.canonical or fetch.url, "reason": error.reason,
+                   "item": item}
             return
         except Exception as error:  # a parser bug on one page never stops the crawl
-            yield {"type": "error", "url": fetch.canonical or fetch.url,
+            yield {"type": "error", "url": fetch.canonical or fetch.url, "item": item,
                    "reason": f"parser failed: {type(error).__name__}: {error}"[:500]}
             return
         yield {"type": "listed", "count": parsed.listed}
+        left = 0  # what the cap (max_items, counting only work: fetches and new versions) cut
         for document in parsed.documents:
-            if self.emitted >= self.ctx.max_items:
-                break
-            self.emitted += 1
             stored = self.known.get(document.url)
             changed = document.last_changed_at
             if stored is not None and changed is not None and changed <= stored:
                 yield {"type": "unchanged", "url": document.url}
+            elif self.emitted >= self.ctx.max_items:
+                left += 1
             else:
+                self.emitted += 1
                 yield {"type": "document", "document": document.model_dump(mode="json")}
         for url, reason in parsed.errors:
-            yield {"type": "error", "url": url, "reason": reason}
+            yield {"type": "error", "url": url, "reason": reason, "item": True}
         for follow in parsed.follow:
-            if self.emitted >= self.ctx.max_items:
-                break
-            if follow.canonical:
-                self.emitted += 1
-            yield from self._request(follow)
+            if self.emitted >= self.ctx.max_items and self._would_fetch(follow):
+                left += 1
+                continue
+            for out in self._request(follow):
+                if follow.canonical and isinstance(out, scrapy.Request):
+                    self.emitted += 1
+                yield out
+        if left:
+            yield {"type": "capped", "url": fetch.url, "next_start": None, "total": left}
         if fetch.conditional:
             headers = response.headers
             yield {"type": "http_state", "url": fetch.url, "body_hash": digest,
@@ -126,5 +141,5 @@ class SourceSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[dict[str, Any]]:
         fetch: Fetch = failure.request.cb_kwargs["fetch"]
-        yield {"type": "error", "url": fetch.canonical or fetch.url,
+        yield {"type": "error", "url": fetch.canonical or fetch.url, "item": bool(fetch.canonical),
                "reason": failure_reason(failure, self.settings.getint("DOWNLOAD_MAXSIZE"))}

@@ -1,19 +1,19 @@
-"""Delivery state: digest windows, digest sends per recipient, alert sends per channel.
+"""Delivery state: digest windows, digest sends per recipient, alert sends per channel and
+recipient, and the ledger the outbox (delivery/outbox.py) records every send in.
 
-Every send is recorded three times: an intent (status 'pending', inserted once under a unique
-key) before it; 'sending' at the hand-over (SMTP: after the server's go-ahead for the data,
-just before the data goes; webhooks: just before the POST); and the outcome ('sent' or
-'failed') after it. A key already 'sent' is never sent again, which is what makes a retried or
-repeated flow run safe. A 'pending' row left by a crash was certainly not delivered; a
-'sending' row may have been (the process died between hand-over and recording): it is sent
-again with the same Message-ID, the residual at-least-once window the README describes.
-Also the reads the digest and the funding alerts make beyond `queries.changed_since`.
+Every send is one row, inserted once under a unique key ('pending') before it; 'sending' at the
+hand-over (SMTP: after the server's go-ahead for the data, just before the data goes; webhooks:
+just before the POST); then 'sent' (the server accepted it), 'failed' (it certainly did not),
+or 'unknown' (it went out and no answer came). A row 'sent' is never sent again. A 'pending'
+row left by a crash was certainly not delivered; a 'sending' or 'unknown' one may have been: it
+gets one more hand-over at most, in a later run, marked `possible_repeat` (the residual
+window the README describes). Also the reads the digest and the funding alerts make beyond
+`queries.changed_since`.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime
 
 import duckdb
@@ -23,27 +23,28 @@ from warehouse.queries import insights_for, load_documents, theme_scores_for
 from warehouse.records import DocumentKind, ScoredDocument, SourceReport
 
 PENDING, SENDING, SENT, FAILED, QUIET = "pending", "sending", "sent", "failed", "quiet"
+UNKNOWN = "unknown"  # handed over, no answer: it may have been delivered
+SHARED = "*"  # recipient of an alert email row from before migration 008: all recipients
 FUNDING_KINDS = (DocumentKind.FUNDING_CALL, DocumentKind.GRANT, DocumentKind.TENDER)
 ACTION_KINDS = (DocumentKind.CONSULTATION, DocumentKind.CALL_FOR_EVIDENCE, *FUNDING_KINDS)
 
 
-class Handover:
-    """The hand-over callback of one send, which counts the send's attempt exactly once: the
-    first hand-over counts it as it records 'sending'; a send that fails before any hand-over
-    leaves it to the outcome (`uncounted`)."""
+class OutboxRow(BaseModel):
+    """One message to one recipient on one channel, as its ledger holds it (delivery/outbox.py).
 
-    def __init__(self, mark_sending: Callable[[int], object]) -> None:
-        self._mark_sending = mark_sending  # records 'sending', adding the attempts given
-        self._happened = False
+    `key` is the row's key in its table: (profile, day, recipient) for a digest,
+    (alert key, channel, recipient) for an alert."""
 
-    def __call__(self) -> None:
-        self._mark_sending(self.uncounted)
-        self._happened = True
+    model_config = ConfigDict(frozen=True)
 
-    @property
-    def uncounted(self) -> int:
-        """Attempts the outcome still has to count: 0 once a hand-over has counted it."""
-        return 0 if self._happened else 1
+    key: tuple[str, ...]
+    channel: str
+    recipient: str
+    status: str
+    attempts: int
+    possible_repeat: bool = False
+    repeats: int = 0
+    label: str  # for logs: "digest 2026-12-04 to a@x", "alert <key> on slack"
 
 
 class DigestWindow(BaseModel):
@@ -74,6 +75,14 @@ class DigestRun(BaseModel):
     subject: str
     error: str
     sent_at: datetime | None
+    possible_repeat: bool = False
+    repeats: int = 0
+
+    def outbox_row(self) -> OutboxRow:
+        return OutboxRow(key=(self.profile, self.day.isoformat(), self.recipient),
+                         channel="email", recipient=self.recipient, status=self.status,
+                         attempts=self.attempts, possible_repeat=self.possible_repeat,
+                         repeats=self.repeats, label=f"digest {self.day} to {self.recipient}")
 
 
 class AlertDelivery(BaseModel):
@@ -83,6 +92,7 @@ class AlertDelivery(BaseModel):
 
     alert_key: str
     channel: str
+    recipient: str = ""  # email: one address; webhooks: ""
     profile: str
     document_id: uuid.UUID
     kind: str
@@ -93,6 +103,15 @@ class AlertDelivery(BaseModel):
     error: str = ""
     created_at: datetime | None = None
     sent_at: datetime | None = None
+    possible_repeat: bool = False
+    repeats: int = 0
+
+    def outbox_row(self) -> OutboxRow:
+        to = f" to {self.recipient}" if self.recipient else ""
+        return OutboxRow(key=(self.alert_key, self.channel, self.recipient), channel=self.channel,
+                         recipient=self.recipient, status=self.status, attempts=self.attempts,
+                         possible_repeat=self.possible_repeat, repeats=self.repeats,
+                         label=f"alert {self.alert_key} on {self.channel}{to}")
 
 
 class AlertedCall(BaseModel):
@@ -136,8 +155,9 @@ def save_digest(con: duckdb.DuckDBPyConnection, window: DigestWindow) -> None:
 
 def digest_runs(con: duckdb.DuckDBPyConnection, profile: str, day: date) -> list[DigestRun]:
     rows = con.execute(
-        "SELECT profile, day, recipient, status, attempts, message_id, subject, error, sent_at"
-        " FROM digest_runs WHERE profile = ? AND day = ? ORDER BY recipient", [profile, day]
+        "SELECT profile, day, recipient, status, attempts, message_id, subject, error, sent_at,"
+        " coalesce(possible_repeat, false), coalesce(repeats, 0) FROM digest_runs"
+        " WHERE profile = ? AND day = ? ORDER BY recipient", [profile, day]
     ).fetchall()
     return [DigestRun.model_validate(dict(zip(DigestRun.model_fields, row, strict=True)))
             for row in rows]
@@ -153,7 +173,8 @@ def save_digest_intent(
         " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (profile, day, recipient) DO UPDATE SET"
         " subject = excluded.subject, updated_at = excluded.updated_at,"
-        " status = CASE WHEN digest_runs.status IN ('sent', 'sending') THEN digest_runs.status"
+        " status = CASE WHEN digest_runs.status IN ('sent', 'sending', 'unknown')"
+        " THEN digest_runs.status"
         " ELSE excluded.status END",
         [profile, day, recipient, status, message_id, subject, now, now],
     )
@@ -173,19 +194,6 @@ def save_digest_outcome(
     )
 
 
-def save_digest_sending(
-    con: duckdb.DuckDBPyConnection, profile: str, day: date, recipient: str, *, now: datetime,
-    attempts: int = 1,
-) -> None:
-    """The digest is being handed to the server now: from here its fate is uncertain until
-    the outcome is saved. Counts `attempts` (one per run)."""
-    con.execute(
-        "UPDATE digest_runs SET status = 'sending', attempts = attempts + ?, updated_at = ?"
-        " WHERE profile = ? AND day = ? AND recipient = ? AND status <> 'sent'",
-        [attempts, now, profile, day, recipient],
-    )
-
-
 # --- funding alerts --------------------------------------------------------------------------
 
 def save_alert_intents(
@@ -196,37 +204,50 @@ def save_alert_intents(
     if not deliveries:
         return 0
     con.executemany(
-        "INSERT INTO alert_deliveries (alert_key, channel, profile, document_id, kind,"
-        " fingerprint, payload, status, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING",
-        [[d.alert_key, d.channel, d.profile, d.document_id, d.kind, d.fingerprint, d.payload,
-          now, now] for d in deliveries],
+        "INSERT INTO alert_deliveries (alert_key, channel, recipient, profile, document_id,"
+        " kind, fingerprint, payload, status, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING",
+        [[d.alert_key, d.channel, d.recipient, d.profile, d.document_id, d.kind, d.fingerprint,
+          d.payload, now, now] for d in deliveries],
     )
     return con.execute("SELECT count(*) FROM alert_deliveries").fetchone()[0] - before
 
 
 def save_alert_outcome(
     con: duckdb.DuckDBPyConnection, alert_key: str, channel: str, *,
-    sent: bool, error: str = "", attempts: int = 1, now: datetime,
+    sent: bool, error: str = "", attempts: int = 1, now: datetime, recipient: str | None = None,
 ) -> None:
+    """The outcome of an alert on `channel` (for `recipient`; None: every recipient's row)."""
     con.execute(
         "UPDATE alert_deliveries SET status = ?, attempts = attempts + ?, error = ?,"
         " updated_at = ?, sent_at = CASE WHEN ? THEN ? ELSE sent_at END"
-        " WHERE alert_key = ? AND channel = ? AND status <> 'sent'",
-        [SENT if sent else FAILED, attempts, error[:2000], now, sent, now, alert_key, channel],
+        " WHERE alert_key = ? AND channel = ? AND (? IS NULL OR recipient = ?)"
+        " AND status <> 'sent'",
+        [SENT if sent else FAILED, attempts, error[:2000], now, sent, now, alert_key, channel,
+         recipient, recipient],
     )
 
 
-def save_alert_sending(
-    con: duckdb.DuckDBPyConnection, alert_key: str, channel: str, *, now: datetime,
-    attempts: int = 1,
-) -> None:
-    """The alert is being handed over on `channel` now (counts `attempts`, one per run)."""
+def adopt_shared_email_rows(
+    con: duckdb.DuckDBPyConnection, profile: str, recipients: list[str], *, now: datetime
+) -> int:
+    """Rows from before migration 008 (one email to every recipient, recipient '*') become one
+    row per recipient with the old status, attempts and error; return how many were expanded."""
+    shared = con.execute(
+        "SELECT alert_key FROM alert_deliveries WHERE profile = ? AND channel = 'email'"
+        " AND recipient = ?", [profile, SHARED]).fetchall()
+    if not shared or not recipients:
+        return 0
     con.execute(
-        "UPDATE alert_deliveries SET status = 'sending', attempts = attempts + ?,"
-        " updated_at = ? WHERE alert_key = ? AND channel = ? AND status <> 'sent'",
-        [attempts, now, alert_key, channel],
-    )
+        "INSERT INTO alert_deliveries SELECT a.alert_key, a.channel, r.recipient, a.profile,"
+        " a.document_id, a.kind, a.fingerprint, a.payload, a.status, a.attempts, a.error,"
+        " a.created_at, ?, a.sent_at, a.possible_repeat, a.repeats"
+        " FROM alert_deliveries a, (SELECT unnest(?::TEXT[]) AS recipient) r"
+        " WHERE a.profile = ? AND a.channel = 'email' AND a.recipient = ?"
+        " ON CONFLICT DO NOTHING", [now, recipients, profile, SHARED])
+    con.execute("DELETE FROM alert_deliveries WHERE profile = ? AND channel = 'email'"
+                " AND recipient = ?", [profile, SHARED])
+    return len(shared)
 
 
 def alert_deliveries(
@@ -235,10 +256,10 @@ def alert_deliveries(
 ) -> list[AlertDelivery]:
     """Alert sends of a profile, oldest first; `unsent_only`: pending or failed, worth a retry."""
     rows = con.execute(
-        "SELECT alert_key, channel, profile, document_id, kind, fingerprint, payload::TEXT,"
-        " status, attempts, error, created_at, sent_at FROM alert_deliveries"
-        " WHERE profile = ? AND (NOT ? OR status <> 'sent') AND (? IS NULL OR attempts < ?)"
-        " ORDER BY created_at, alert_key, channel",
+        "SELECT alert_key, channel, recipient, profile, document_id, kind, fingerprint,"
+        " payload::TEXT, status, attempts, error, created_at, sent_at, possible_repeat, repeats"
+        " FROM alert_deliveries WHERE profile = ? AND (NOT ? OR status <> 'sent')"
+        " AND (? IS NULL OR attempts < ?) ORDER BY created_at, alert_key, channel, recipient",
         [profile, unsent_only, max_attempts, max_attempts],
     ).fetchall()
     return [AlertDelivery.model_validate(dict(zip(AlertDelivery.model_fields, row, strict=True)))

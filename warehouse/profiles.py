@@ -70,6 +70,17 @@ class DigestOptions(BaseModel):
     quiet_day_note: bool = False
     # A source whose newest stored item is older than this is reported as stale in the footer.
     stale_after_days: int = Field(default=7, ge=1, le=365)
+    # Issue 11 (docs/digest.md): a hard cap on items, the rest one link away on the search page.
+    max_items: int = Field(default=25, ge=5, le=200)
+    search_url: str = "http://127.0.0.1:8000/"  # where `horizon web` serves the search page
+    brief_items: int = Field(default=5, ge=0, le=5)  # "Today in brief" lines at the top
+    # Documents published longer than this before the digest's day are stored, not listed
+    # (a first run or backfill), unless their deadline is still open within the actions window.
+    age_window_days: int = Field(default=14, ge=1, le=3650)
+    # A deadline this close is sent as a reminder even on a day with nothing new.
+    reminder_days: int = Field(default=3, ge=0, le=30)
+    # Best theme score an item not about the region or local government needs to enter.
+    theme_confidence: float = Field(default=0.5, ge=0, le=1)
 
 
 class AlertOptions(BaseModel):

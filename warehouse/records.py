@@ -122,6 +122,11 @@ class FundingFacts(BaseModel):
     match_funding: str = ""  # what the call says about match funding, verbatim-ish
     eligible_for_authority: bool | None = None  # None: cannot tell
     eligibility_reason: str = ""
+    # The region's own share named in an allocation list ("West Midlands Combined Authority:
+    # £84 million"), who it is for, and which stage closes_at ends ("expression of interest").
+    regional_amount_gbp: float | None = Field(default=None, ge=0)
+    regional_recipient: str = ""
+    deadline_stage: str = ""
 
     @field_validator("opens_at", "closes_at")
     @classmethod
@@ -208,6 +213,7 @@ class FetchError(BaseModel):
     source: str
     url: str = ""
     reason: str
+    item: bool = False  # one listed item (not the listing or the source as a whole) failed
 
 
 class Chunk(BaseModel):
@@ -306,16 +312,19 @@ class SourceReport(BaseModel):
     unchanged: int = 0
     failed: int = 0
     errors: list[str] = Field(default_factory=list)
+    # Listed but left for the next run: a listing stopped at its cap (max_items).
+    backlog: bool = False
 
     @property
     def health(self) -> str:
-        """ok, degraded (some items failed), failing (nothing landed) or empty (nothing listed)."""
+        """ok, degraded (some items failed or wait for the next run), failing (nothing landed)
+        or empty (nothing listed)."""
         landed = self.new + self.updated + self.unchanged
         if self.fetched == 0 and self.failed == 0:
             return "empty"
         if landed == 0:
             return "failing"
-        return "degraded" if self.failed else "ok"
+        return "degraded" if self.failed or self.backlog else "ok"
 
 
 class RunReport(BaseModel):

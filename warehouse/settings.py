@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     download_timeout_seconds: int = Field(default=30, ge=1)
     # A source answering 429/503 with a longer Retry-After is reported, not waited for.
     retry_after_max_seconds: float = Field(default=60, ge=0)
+    # An item failing this many runs in a row is quarantined (no longer holds its source back).
+    quarantine_after_attempts: int = Field(default=3, ge=1)
+    # How long `horizon run` waits for Prefect's temporary server on a busy machine.
+    prefect_startup_timeout_seconds: int = Field(default=180, ge=5)
     # Delivery: SMTP for the digest and alert emails (no host: files only, nothing is sent).
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)
@@ -60,6 +64,8 @@ class Settings(BaseSettings):
     smtp_from: str | None = None  # default: contact_email
     smtp_ca_file: Path | None = None  # extra CA bundle for a relay with a private certificate
     smtp_timeout_seconds: int = Field(default=30, ge=1)
+    # The wait for the reply to a message's final "." (RFC 5321 4.5.3.2.6: 10 minutes).
+    smtp_final_reply_timeout_seconds: float = Field(default=600, gt=0)
     # Chat webhooks for funding alerts (the URLs carry tokens: secrets).
     teams_webhook_url: SecretStr | None = None
     slack_webhook_url: SecretStr | None = None

@@ -16,6 +16,7 @@ class SourceConfig(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     spider: str  # the scraper that collects it, e.g. "govuk_search"
     description: str
+    display_name: str = ""  # how the digest names it ("GOV.UK news"); "" falls back to the id
     base_url: str = Field(pattern=r"^https?://")
     params: dict[str, Any] = Field(default_factory=dict)
     max_requests_per_second: float = Field(default=5.0, gt=0, le=10.0)
@@ -47,3 +48,8 @@ def load_sources(config_dir: Path) -> dict[str, SourceConfig]:
             )
             raise ProfileError(f"{path}: {fields}") from error
     return sources
+
+
+def source_display_names(config_dir: Path) -> dict[str, str]:
+    """Source id -> the human name the digest and alerts show (issue 11)."""
+    return {name: source.display_name or name for name, source in load_sources(config_dir).items()}

@@ -10,7 +10,7 @@ import csv
 import io
 import time
 import uuid
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
@@ -26,9 +26,12 @@ from nlp.encoder import TextEncoder, load_encoder
 from nlp.query_encoder import QueryEncoder
 from warehouse.records import DocumentKind, Signal
 from warehouse.search.engine import IndexNotPublished, Searcher
+from warehouse.search.floor import strong_results
 from warehouse.search.models import DocumentView, SearchFilters, SearchResult
 from warehouse.settings import get_settings
 from web.access import TokenGuard, install_log_scrubber
+from web.brief import brief_router
+from web.docs import install_docs
 from web.people import people_router
 
 STATIC = Path(__file__).parent / "static"
@@ -46,6 +49,8 @@ class SearchResponse(BaseModel):
     generation: int
     took_ms: float
     results: list[SearchResult]
+    strong_match: bool = True  # False: nothing matched well ("no strong match"), results empty
+    below_floor: int = 0  # weak results left out (ask with floor=false to see them)
 
 
 class Facets(BaseModel):
@@ -75,26 +80,31 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
     model = _Encoder(encoder, settings.config_dir)
     default_profile = profile or settings.profile
     app = FastAPI(title="Horizon search", version="1",
-                  description="Hybrid (meaning + keyword) search of the Horizon warehouse.")
+                  description="Hybrid (meaning + keyword) search of the Horizon warehouse.",
+                  docs_url=None, redoc_url=None)  # /docs is served offline by web/docs.py
 
     def filters(profile: str | None, date_from: date | None, date_to: date | None,
                 theme: list[str] | None, source: list[str] | None,
                 kind: list[DocumentKind] | None, signal: Signal | None, region_only: bool,
-                funding_open: bool, person: str | None = None) -> SearchFilters:
+                funding_open: bool, now: datetime | None = None,
+                person: str | None = None) -> SearchFilters:
         return SearchFilters(profile=profile or default_profile, date_from=date_from,
                              date_to=date_to, themes=theme or [], sources=source or [],
                              kinds=kind or [], signal=signal, region_only=region_only,
-                             funding_open=funding_open, person=person or None)
+                             funding_open=funding_open, now=now, person=person or None)
 
-    def run_search(q: str, f: SearchFilters, limit: int) -> SearchResponse:
+    def run_search(q: str, f: SearchFilters, limit: int, floor: bool = True) -> SearchResponse:
         started = time.perf_counter()
         try:
             vector = model.model.encode_query(q) if q.strip() else None
-            results = searcher.search(q, vector, f, limit)
+            found = searcher.search(q, vector, f, limit)
             generation = searcher.generation
         except IndexNotPublished as error:
             raise HTTPException(503, str(error)) from error
+        results = strong_results(found, q) if floor else found
         return SearchResponse(query=q, generation=generation, results=results,
+                              strong_match=bool(results) or not found,
+                              below_floor=len(found) - len(results),
                               took_ms=round((time.perf_counter() - started) * 1000, 1))
 
     @app.get("/api/search", response_model=SearchResponse)
@@ -102,25 +112,32 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
                    date_to: date | None = None, theme: Multi = None, source: Multi = None,
                    kind: Kinds = None,
                    signal: Signal | None = None, region_only: bool = False,
-                   funding_open: bool = False,
+                   funding_open: bool = False, now: datetime | None = None,
+                   floor: bool = True,
                    limit: Annotated[int, Query(ge=1, le=200)] = 20,
                    person: Annotated[str | None, Query(
                        max_length=200, description="A person_id from /api/people.")] = None,
                    ) -> SearchResponse:
-        """Documents best matching the query, each with its best passage and scores."""
+        """Documents best matching the query, each with its best passage and scores.
+
+        Only strong matches (close in meaning, or holding every query word) unless
+        `floor=false`; `strong_match` is false when nothing matched well. `funding_open` keeps
+        funding open at `now` (default: the real now). `person` keeps the items a person took
+        part in (a person_id from /api/people)."""
         return run_search(q, filters(profile, date_from, date_to, theme, source, kind, signal,
-                                     region_only, funding_open, person), limit)
+                                     region_only, funding_open, now, person), limit, floor)
 
     @app.get("/api/search.csv", response_class=Response)
     def api_search_csv(q: Q = "", profile: str | None = None, date_from: date | None = None,
                        date_to: date | None = None, theme: Multi = None, source: Multi = None,
                        kind: Kinds = None,
                        signal: Signal | None = None, region_only: bool = False,
-                       funding_open: bool = False,
+                       funding_open: bool = False, now: datetime | None = None,
+                       floor: bool = True,
                        limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Response:
         """The same search as CSV, for a spreadsheet."""
         found = run_search(q, filters(profile, date_from, date_to, theme, source, kind, signal,
-                                      region_only, funding_open), limit)
+                                      region_only, funding_open, now), limit, floor)
         return Response(render_csv(found.results), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition":
                                  'attachment; filename="horizon-search.csv"'})
@@ -167,8 +184,11 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid"),
              "type": e.get("type", "")} for e in error.errors()]})
 
+    app.include_router(brief_router(db_path, settings.config_dir, searcher,  # issue 15
+                                    lambda: model.model, default_profile))
     app.include_router(people_router(searcher, default_profile))  # issue 16
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    install_docs(app)
     if token:
         app.add_middleware(TokenGuard, token=token)
         install_log_scrubber()

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
+from data_paths import DEMO_SNAPSHOT
 from factories import make_document
 
 from scrapers.govuk.parse import parse_content_item
@@ -25,8 +25,6 @@ from warehouse.records import (
     ThemeScore,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-DEMO_SNAPSHOT = ROOT / "demo" / "snapshot"
 SEEN = datetime(2026, 11, 22, 6, 5, tzinfo=UTC)
 NOW = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)  # 07:00 in London (GMT)
 
@@ -93,6 +91,14 @@ WMCA_ELIGIBLE = FundingFacts(
     eligible_applicants=[ApplicantType.COMBINED_AUTHORITY],
     eligible_for_authority=True,
     eligibility_reason="Open to mayoral combined authorities preparing franchising.",
+    regional_amount_gbp=6_200_000, regional_recipient="West Midlands Combined Authority",
+)
+
+WARM_HOMES = FundingFacts(
+    funder="Department for Energy Security and Net Zero", total_amount_gbp=620_000_000,
+    closes_at=datetime(2027, 2, 26, 23, 59, tzinfo=UTC), deadline_stage="expression of interest",
+    regional_amount_gbp=84_000_000, regional_recipient="West Midlands Combined Authority",
+    eligible_applicants=[ApplicantType.LOCAL_AUTHORITY], eligible_for_authority=None,
 )
 
 # slug -> (theme scores, insight): deterministic judgements standing in for the enrichment.
@@ -132,6 +138,16 @@ DEMO_JUDGEMENTS: dict[str, tuple[dict[str, tuple[float, bool, str]], dict[str, A
         {"signal": Signal.OPPORTUNITY, "signal_score": 0.75, "signal_reason": "allocation",
          "matched_terms": ["allocations"], "region_score": 0.85, "places": ["West Midlands"],
          "cluster_id": None}),
+    "police-funding-formula-technical-consultation": (
+        {}, {"signal": Signal.THREAT, "signal_score": 0.6,
+             "signal_reason": "Threat: the West Midlands force's grant share could fall",
+             "matched_terms": ["fall"], "region_score": 0.6, "places": ["West Midlands"]}),
+    "warm-homes-local-grant-2027-to-2028-allocations-announced": (
+        {"housing": (0.62, True, "Upgrade low-income homes.")},
+        {"signal": Signal.OPPORTUNITY, "signal_score": 0.7,
+         "signal_reason": "Opportunity (0.70): Opportunity: allocation for the region - money",
+         "matched_terms": ["allocated"], "region_score": 0.8, "places": ["West Midlands"],
+         "funding": WARM_HOMES}),
     "prison-capacity-and-safety-update-including-hmp-birmingham": (
         {}, {"signal": Signal.NEUTRAL, "region_score": 0.55, "places": ["Birmingham"]}),
 }

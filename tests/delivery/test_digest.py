@@ -100,7 +100,7 @@ def test_build_digest_folds_a_cluster_under_its_best_ranked_member(profile) -> N
     digest = build_digest(documents, profile, DAY, now=NOW)
     [item] = [i for s in digest.sections for g in s.groups for i in g.items]
     assert item.title == "Lead story"
-    assert [(r.title, r.source) for r in item.related] == [("Same story elsewhere", "regional")]
+    assert [(r.title, r.source) for r in item.related] == [("Same story elsewhere", "Regional")]
 
 
 def test_build_digest_emerging_holds_off_theme_clusters(profile) -> None:
@@ -117,7 +117,8 @@ def test_build_digest_without_insight_falls_back_to_themes(profile) -> None:
     assert keys(digest) == ["developments"]
     item = digest.sections[0].groups[0].items[0]
     assert item.signal == ""
-    assert "Transport (0.80)" in "".join(p.text for p in item.reason)
+    assert "".join(p.text for p in item.reason) == (
+        "On the Mayor's transport theme; names Birmingham.")
 
 
 def test_build_digest_reason_marks_matched_terms(profile) -> None:
@@ -127,7 +128,8 @@ def test_build_digest_reason_marks_matched_terms(profile) -> None:
                                            "places": ["Birmingham"], "region_score": 0.8})
     item = build_digest([document], profile, DAY, now=NOW).sections[0].groups[0].items[0]
     assert {p.text for p in item.reason if p.marked} == {"cut", "Birmingham"}
-    assert "".join(p.text for p in item.reason).startswith("Threat (0.70): bus services cut.")
+    assert "".join(p.text for p in item.reason) == (
+        "A risk for TCA on transport: bus services cut; names Birmingham.")
 
 
 def test_build_digest_caps_each_group_and_counts_the_rest(profile) -> None:
@@ -160,12 +162,11 @@ def test_build_digest_funding_line_says_who_may_apply(profile) -> None:
                          eligible_for_authority=True)
     document = scored(kind=DocumentKind.FUNDING_CALL, funding=facts, themes=BUS)
     item = build_digest([document], profile, DAY, now=NOW).sections[0].groups[0].items[0]
-    assert item.funding == ("DfT · up to £2.5 million each · open to combined authority · "
-                            "the authority may apply")
+    assert item.funding == "up to £2.5m each · DfT · the authority may apply"
 
 
 def test_build_digest_quiet_when_only_old_deadlines_remain(profile) -> None:
-    old = scored(kind=DocumentKind.CONSULTATION, closes_at=NOW + timedelta(days=3), themes=BUS)
+    old = scored(kind=DocumentKind.CONSULTATION, closes_at=NOW + timedelta(days=10), themes=BUS)
     digest = build_digest([], profile, DAY, now=NOW, open_deadlines=[old])
     assert digest.quiet
     assert digest.subject == "Horizon 22 Nov: quiet day, nothing new"
@@ -194,3 +195,55 @@ def test_build_volume_needs_two_themes_and_scales_to_the_busiest(profile) -> Non
     bars = build_volume({"transport": 4, "housing": 1}, profile)
     assert [(b.name, b.count, b.percent) for b in bars] == [("Transport", 4, 100),
                                                             ("Housing", 1, 25)]
+
+
+def test_build_digest_quiet_day_still_reminds_of_a_deadline_within_reminder_days(profile) -> None:
+    soon = scored(kind=DocumentKind.CONSULTATION, closes_at=NOW + timedelta(days=1), themes=BUS)
+    digest = build_digest([], profile, DAY, now=NOW, open_deadlines=[soon])
+    assert digest.nothing_new and not digest.quiet
+    assert [i.days_left for i in digest.reminders] == [1]
+    assert digest.subject == "Horizon 22 Nov: nothing new; 1 deadline within 3 days"
+
+
+def test_build_digest_judges_deadlines_at_the_digest_day_not_the_wall_clock(profile) -> None:
+    closes = datetime(2026, 11, 30, 23, 59, tzinfo=UTC)
+    call = scored(kind=DocumentKind.CONSULTATION, closes_at=closes, themes=BUS,
+                  published_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+    first = build_digest([call], profile, DAY).sections[0]
+    later = build_digest([call], profile, datetime(2026, 11, 29, tzinfo=UTC).date())
+    assert first.key == "actions" and first.groups[0].items[0].days_left == 8
+    assert later.sections[0].groups[0].items[0].days_left == 1
+    after = build_digest([call], profile, datetime(2026, 12, 4, tzinfo=UTC).date())
+    assert "actions" not in keys(after)
+
+
+def test_build_digest_caps_the_whole_digest_and_links_the_rest(profile) -> None:
+    many = [scored(url=url(f"bus-{i}"), title=f"Bus {i}", source=f"s{i}",
+                   themes={t: (0.6 + i / 100, True, "x")})
+            for i in range(12) for t in ["transport" if i % 2 else "housing"]]
+    capped = test_profile(max_items=5, max_items_per_section=50)
+    digest = build_digest(many, capped, DAY, now=NOW)
+    assert sum(len(g.items) for s in digest.sections for g in s.groups) == 5
+    assert digest.more == 7
+    assert digest.more_url.endswith("?profile=test&date_from=2026-11-21&date_to=2026-11-22")
+
+
+def test_build_digest_brief_leads_with_actions_due(profile) -> None:
+    soon = scored(url=url("soon"), title="Bus consultation", kind=DocumentKind.CONSULTATION,
+                  closes_at=NOW + timedelta(days=2), themes=BUS)
+    other = scored(url=url("other"), title="Homes news", themes=HOMES)
+    digest = build_digest([other, soon], profile, DAY, now=NOW)
+    assert digest.brief[0].text == "Bus consultation: respond by 24 Nov"
+    assert len(digest.brief) == 1  # developments are not in the brief
+
+
+def test_build_digest_folds_two_copies_of_one_speech(profile) -> None:
+    text = "I welcome the investment in Birmingham buses and the new routes " * 5
+    when = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
+    copies = [scored(url=url(f"speech-{n}"), title=f"Buses {n}", kind=DocumentKind.DEBATE,
+                     body_text=text + n, published_at=when, source=n,
+                     metadata={"speaker": "Sam Member"}, themes=BUS)
+              for n in ("parlparse", "hansard")]
+    digest = build_digest(copies, profile, DAY, now=NOW)
+    items = [i for s in digest.sections for g in s.groups for i in g.items]
+    assert len(items) == 1 and len(items[0].related) == 1

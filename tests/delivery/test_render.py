@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,17 @@ HEALTH = SourceHealth(healthy=3, problems=[
 ])
 
 
-def demo_digest():
-    """The demo week (real parser, hand-set judgements) as the WMCA digest of 22 Nov 2026."""
-    return build_digest(demo_scored(), demo_profile(), DAY, now=NOW,
-                        volume={"transport": 9, "housing": 4}, health=HEALTH)
+NAMES = {"govuk_news": "GOV.UK news", "parliament_hansard": "Hansard",
+         "find_a_grant": "Find a Grant"}
+LATER = date(2026, 11, 29)  # the same week re-rendered a week on: deadlines move, none from
+# the wall clock
+
+
+def demo_digest(day: date = DAY):
+    """The demo week (real parser, hand-set judgements) as the WMCA digest of `day`, judged at
+    that day's 07:00 (the digest's own "now")."""
+    return build_digest(demo_scored(), demo_profile(), day, volume={"transport": 9, "housing": 4},
+                        health=HEALTH, source_names=NAMES)
 
 
 def _check_golden(name: str, rendered: str) -> None:
@@ -32,12 +40,19 @@ def _check_golden(name: str, rendered: str) -> None:
     assert rendered == path.read_text(encoding="utf-8"), f"{name} differs; see {path}"
 
 
-def test_render_digest_html_of_demo_day_matches_golden() -> None:
-    _check_golden("digest-2026-11-22.html", render_digest_html(demo_digest()))
+@pytest.mark.parametrize("day", [DAY, LATER], ids=str)
+def test_render_digest_html_of_demo_day_matches_golden(day: date) -> None:
+    _check_golden(f"digest-{day}.html", render_digest_html(demo_digest(day)))
 
 
-def test_render_digest_text_of_demo_day_matches_golden() -> None:
-    _check_golden("digest-2026-11-22.txt", render_digest_text(demo_digest()))
+@pytest.mark.parametrize("day", [DAY, LATER], ids=str)
+def test_render_digest_text_of_demo_day_matches_golden(day: date) -> None:
+    _check_golden(f"digest-{day}.txt", render_digest_text(demo_digest(day)))
+
+
+def test_render_digest_html_of_demo_day_is_under_gmail_clipping() -> None:
+    for day in (DAY, LATER):
+        assert len(render_digest_html(demo_digest(day)).encode()) < 100_000
 
 
 def test_render_digest_html_is_table_layout_with_inline_css() -> None:
@@ -90,7 +105,7 @@ def test_render_digest_text_has_no_control_chars(profile) -> None:
 
 def test_render_digest_text_marks_highlighted_terms() -> None:
     text = render_digest_text(demo_digest())
-    assert "*capability fund*" in text
+    assert "scheme *delayed*" in text
 
 
 def test_write_digest_writes_html_and_text(tmp_path) -> None:

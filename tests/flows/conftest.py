@@ -5,10 +5,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from data_paths import DEMO_SNAPSHOT
 from prefect.testing.utilities import prefect_test_harness
-
-ROOT = Path(__file__).resolve().parents[2]
-DEMO_SNAPSHOT = ROOT / "demo" / "snapshot"
 
 
 @pytest.fixture(scope="session", autouse=True)

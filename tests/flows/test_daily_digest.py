@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_SNAPSHOT
+from data_paths import DEMO_SNAPSHOT
 
 from flows.daily_digest import daily_digest
 from warehouse.db import connect

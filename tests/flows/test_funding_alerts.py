@@ -75,9 +75,11 @@ def test_funding_alerts_arrive_once_per_channel(world) -> None:
     second = run_at(T0 + timedelta(hours=1))
     assert first.status is RunStatus.SUCCEEDED and second.status is RunStatus.SUCCEEDED
     assert [(k, c, s) for k, c, s in deliveries(db)] == [
-        ("new", "email", "sent"), ("new", "slack", "sent"), ("new", "teams", "sent")]
-    [message] = mail.received
-    assert sorted(mail.envelopes[0][1]) == sorted(RECIPIENTS)
+        ("new", "email", "sent"), ("new", "email", "sent"), ("new", "slack", "sent"),
+        ("new", "teams", "sent")]
+    message = mail.received[0]  # one message per recipient
+    assert sorted(rcpt for _, rcpts in mail.envelopes for rcpt in rcpts) == sorted(RECIPIENTS)
+    assert all(len(rcpts) == 1 for _, rcpts in mail.envelopes)
     assert message["Subject"].startswith("Funding: Bus franchising capability fund")
     [calendar] = [p for p in message.iter_attachments() if p.get_content_type() ==
                   "text/calendar"]
@@ -101,9 +103,10 @@ def test_funding_alerts_changed_call_sends_one_update(world) -> None:
     run_at(T0 + timedelta(hours=1))
     run_at(T0 + timedelta(hours=2))
     kinds = [(k, c) for k, c, _ in deliveries(db)]
-    assert kinds.count(("updated", "email")) == 1 and kinds.count(("new", "email")) == 1
+    n = len(RECIPIENTS)  # one email row and message per recipient
+    assert kinds.count(("updated", "email")) == n and kinds.count(("new", "email")) == n
     assert len(hooks.bodies("/slack")) == 2
-    update = mail.received[1]
+    update = mail.received[n]
     assert update["Subject"].startswith("Funding updated: Bus franchising capability fund")
     assert "closing date" in update["Subject"] and "total" in update["Subject"]
 
@@ -120,7 +123,8 @@ def test_funding_alerts_reminders_fire_once_at_each_offset(world) -> None:
                  closes - timedelta(days=2),
                  closes + timedelta(hours=1)):
         run_at(when)
-    subjects = [m["Subject"] for m in mail.received]
+    subjects = [m["Subject"] for m in mail.received][::len(RECIPIENTS)]
+    assert len(mail.received) == 3 * len(RECIPIENTS)
     assert [s.split(":")[0] for s in subjects] == ["Funding", "Reminder", "Reminder"]
     assert "closes in 14 days" in subjects[1] and "closes in 3 days" in subjects[2]
     assert len(hooks.bodies("/teams")) == 3
@@ -143,11 +147,11 @@ def test_funding_alerts_failed_webhook_is_sent_once_by_a_later_run(world) -> Non
     first = run_at(T0)
     assert first.status is RunStatus.PARTIAL
     assert sorted((c, s) for _, c, s in deliveries(db)) == [
-        ("email", "sent"), ("slack", "failed"), ("teams", "failed")]
+        ("email", "sent"), ("email", "sent"), ("slack", "failed"), ("teams", "failed")]
     run_at(T0 + timedelta(hours=1))
     run_at(T0 + timedelta(hours=2))
     assert len(hooks.bodies("/teams")) == 1 and len(hooks.bodies("/slack")) == 1
-    assert len(mail.received) == 1
+    assert len(mail.received) == len(RECIPIENTS)
 
 
 def test_funding_alerts_dry_run_writes_files_and_records_nothing(world, tmp_path) -> None:

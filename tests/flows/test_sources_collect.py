@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_SNAPSHOT
+from data_paths import DEMO_SNAPSHOT
 from prefect import flow
 
 from flows.collect import collect_sources

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from data_paths import ROOT
 from typer.testing import CliRunner
-from world import ROOT
 
 from flows.cli import app
 from warehouse.profiles import ProfileError

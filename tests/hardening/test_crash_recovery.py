@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 
 import pytest
+from data_paths import ROOT
 from prefect.settings import PREFECT_API_URL
-from world import HEALTHY, HEALTHY_NEW, ROOT, small_snapshot
+from world import HEALTHY, HEALTHY_NEW, small_snapshot
 
 from warehouse.db import connect
 

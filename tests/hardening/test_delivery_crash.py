@@ -31,9 +31,9 @@ from aiosmtpd.controller import Controller
 from prefect.settings import PREFECT_API_URL
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "flows"))
+from data_paths import ROOT
 from delivery_world import RECIPIENTS, free_port, store, write_config
 from factories import make_document
-from world import ROOT
 
 from warehouse.db import connect
 from warehouse.records import ApplicantType, DocumentKind, FundingFacts, Signal

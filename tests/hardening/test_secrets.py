@@ -26,10 +26,11 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from data_paths import ROOT
 from prefect.client.orchestration import get_client
 from prefect.settings import PREFECT_API_URL
 from test_delivery_crash import prepare
-from world import ROOT, small_snapshot
+from world import small_snapshot
 
 from delivery.email import SmtpConfig, build_message, send_email, stable_message_id
 from delivery.webhook import send_webhook

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from data_paths import DEMO_SNAPSHOT
 from prefect import flow
 
 from flows.collect import collect_sources
@@ -13,8 +14,6 @@ from warehouse.records import SourceReport
 from warehouse.settings import Settings
 from warehouse.sources import SourceConfig, load_sources
 
-ROOT = Path(__file__).resolve().parents[2]
-DEMO_SNAPSHOT = ROOT / "demo" / "snapshot"
 SOURCES = load_sources(Settings().config_dir)
 HEALTHY = ("contracts_finder", "parliament_bills", "wmca_news")
 HEALTHY_NEW = {"contracts_finder": 2, "parliament_bills": 2, "wmca_news": 2}

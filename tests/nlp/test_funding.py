@@ -114,3 +114,38 @@ def test_funding_structured_source_facts_win(terms, nlp_config, wmca) -> None:
     facts = extract_funding(document, terms, nlp_config.funding, [wmca.region.name])
     assert facts is not None
     assert (facts.funder, facts.total_amount_gbp) == ("Dudley Council", 4e6)
+
+
+# Issue 11: constructed sentences in the shape of the demo's Warm Homes and capability fund pages.
+def _call(terms, nlp_config, wmca, text: str) -> FundingFacts:
+    document = make_document(kind=DocumentKind.FUNDING_CALL, title="Fund", summary="",
+                             body_text=text)
+    facts = extract_funding(document, terms, nlp_config.funding,
+                            [wmca.region.name, *wmca.region.gazetteer])
+    assert facts is not None
+    return facts
+
+
+def test_funding_expression_of_interest_window_opens_and_closes(terms, nlp_config, wmca) -> None:
+    facts = _call(terms, nlp_config, wmca, "A £620 million programme. Expressions of interest "
+                  "open on 12 January 2027 and close on 26 February 2027.")
+    assert facts.opens_at.date().isoformat() == "2027-01-12"
+    assert facts.closes_at.date().isoformat() == "2027-02-26"
+    assert facts.deadline_stage == "expression of interest"
+
+
+def test_funding_consultation_date_is_not_the_funds_deadline(terms, nlp_config, wmca) -> None:
+    facts = _call(terms, nlp_config, wmca, "A £45 million capability fund for 2027 to 2028.\n"
+                  "The consultation on revised guidance closes at 11:59pm on 2 December 2026.")
+    assert facts.closes_at is None
+
+
+def test_funding_region_share_from_an_allocation_list(terms, nlp_config, wmca) -> None:
+    listed = _call(terms, nlp_config, wmca, "£620 million allocated today, including:\n"
+                   "Greater Manchester Combined Authority: £91 million\n"
+                   "West Midlands Combined Authority: £84 million, delivered with councils")
+    assert (listed.regional_amount_gbp, listed.total_amount_gbp) == (84e6, 620e6)
+    assert listed.regional_recipient == "West Midlands Combined Authority"
+    earmarked = _call(terms, nlp_config, wmca, "A £45 million fund for 2027 to 2028, with "
+                      "£6.2 million earmarked for the West Midlands.")
+    assert earmarked.regional_amount_gbp == 6_200_000

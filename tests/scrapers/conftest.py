@@ -1,6 +1,6 @@
 """Shared fixtures for the scraper tests: recorded real payloads from Settings().samples_dir.
 
-The samples folder is required: without it these tests fail loudly rather than skip.
+Without the samples folder the tests over it are skipped with one reason (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from data_paths import samples_missing
 
 from scrapers.replay import serve_snapshot
 from warehouse.settings import Settings
@@ -17,31 +18,17 @@ from warehouse.settings import Settings
 FETCHED_AT = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 
 
-def samples_root() -> Path:
-    root = Settings().samples_dir
-    if not (root / "govuk" / "content_api").is_dir():
-        raise FileNotFoundError(
-            f"recorded samples not found at {root}/govuk/content_api: set HORIZON_SAMPLES_DIR "
-            "to the shared samples folder (the scraper tests cannot run without it)"
-        )
-    return root
-
-
-def govuk_content_files() -> list[Path]:
-    return sorted((samples_root() / "govuk" / "content_api").rglob("*.json"))
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """`content_file`: one test per recorded Content API item, so a new sample is a new test."""
     if "content_file" in metafunc.fixturenames:
-        files = govuk_content_files()
+        reason = samples_missing()
+        if reason:
+            metafunc.parametrize("content_file", [pytest.param(None, marks=pytest.mark.skip(
+                reason=reason))], ids=["no-samples"])
+            return
+        files = sorted((Settings().samples_dir / "govuk" / "content_api").rglob("*.json"))
         metafunc.parametrize("content_file", files,
                              ids=[f"{f.parent.name}/{f.stem}" for f in files])
-
-
-@pytest.fixture(scope="session")
-def samples_dir() -> Path:
-    return samples_root()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from warehouse.db import connect
 from warehouse.delivery_state import (
     AlertDelivery,
     DigestWindow,
-    Handover,
     alert_deliveries,
     alerted_calls,
     digest_runs,
@@ -96,12 +95,3 @@ def test_open_deadlines_and_funding_candidates_read_funding_facts(con) -> None:
     soon = open_deadlines(con, "wmca", NOW, NOW + timedelta(days=14))
     assert {s.document.url for s in soon} == {consultation.url, grant.url}
     assert [s.document.url for s in funding_candidates(con, "wmca", NOW)] == [grant.url]
-
-
-def test_delivery_state_handover_counts_the_attempt_once() -> None:
-    marked: list[int] = []
-    handover = Handover(marked.append)
-    assert handover.uncounted == 1  # failed before hand-over: the outcome counts it
-    handover()
-    handover()  # a retried hand-over within the same run
-    assert marked == [1, 0] and handover.uncounted == 0

@@ -8,6 +8,10 @@ from warehouse.search.models import SearchFilters
 
 # A document is "region-relevant" when its place score reaches this (document_insights).
 REGION_MIN_SCORE = 0.5
+# "Funding open now" means funding: a call, grant or tender, or another document with funding
+# facts, never a consultation or call for evidence (their closing date is not a funding deadline).
+FUNDING_KINDS = ("funding_call", "grant", "tender")
+NOT_FUNDING_KINDS = ("consultation", "call_for_evidence")
 
 _OPEN_NOW = (
     "((coalesce(TRY_CAST(json_extract_string({f}, '$.closes_at') AS TIMESTAMPTZ), {c}) > ?)"
@@ -55,12 +59,17 @@ def filter_condition(filters: SearchFilters) -> tuple[str, list]:
         params += [filters.profile, *params_signal]
     if filters.funding_open:
         now = filters.now or datetime.now(UTC)
+        now = now if now.tzinfo else now.replace(tzinfo=UTC)
         on_document = _OPEN_NOW.format(f="d.funding", c="d.closes_at", o="d.opens_at")
         on_insight = _OPEN_NOW.format(f="i.funding", c="NULL::TIMESTAMPTZ",
                                       o="NULL::TIMESTAMPTZ")
-        parts.append(f"({on_document} OR EXISTS (SELECT 1 FROM document_insights i"
-                     f" WHERE i.document_id = d.id AND i.profile = ? AND {on_insight}))")
-        params += [now, now, filters.profile, now, now]
+        funding = ("(list_contains(?, d.kind) OR (NOT list_contains(?, d.kind) AND"
+                   " d.funding IS NOT NULL))")
+        parts.append(f"(({funding} AND {on_document}) OR (NOT list_contains(?, d.kind) AND"
+                     " EXISTS (SELECT 1 FROM document_insights i WHERE i.document_id = d.id"
+                     f" AND i.profile = ? AND i.funding IS NOT NULL AND {on_insight})))")
+        params += [list(FUNDING_KINDS), list(NOT_FUNDING_KINDS), now, now,
+                   list(NOT_FUNDING_KINDS), filters.profile, now, now]
     if filters.person:  # documents this person took part in (issue 16)
         parts.append("EXISTS (SELECT 1 FROM contributions p WHERE p.document_id = d.id"
                      " AND p.profile = ? AND p.person_id = ?)")

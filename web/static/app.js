@@ -4,6 +4,7 @@
 const $ = (id) => document.getElementById(id);
 const FILTERS = ["date_from", "date_to", "theme", "source", "kind", "signal"];
 const FLAGS = ["region_only", "funding_open"];
+const NARROW = window.matchMedia("(max-width: 760px)");  // one column: filters folded
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -59,7 +60,10 @@ function why(s) {
 function renderResults(data) {
   const list = $("results");
   list.replaceChildren();
-  $("status").textContent = `${data.results.length} results in ${data.took_ms} ms`;
+  const weak = data.strong_match === false;
+  $("weak").hidden = !weak;
+  $("status").textContent = weak ? `No strong match (${data.took_ms} ms)`
+    : `${data.results.length} result${data.results.length === 1 ? "" : "s"} in ${data.took_ms} ms`;
   data.results.forEach((r) => {
     const title = el("a", { text: r.title, href: "#", "data-id": r.id, className: "open" });
     title.addEventListener("click", (e) => { e.preventDefault(); openDocument(r.id); });
@@ -79,9 +83,11 @@ function renderResults(data) {
 async function search() {
   const p = params();
   $("export").href = `/api/search.csv?${p}`;
+  $("brief").href = `/api/brief?${p}&format=html`;  // issue 15: the paper on this search
   history.replaceState(null, "", `?${p}`);
   if (!$("q").value.trim()) { $("status").textContent = "Type a question, a name or a phrase."; return; }
   $("status").textContent = "Searching…";
+  $("weak").hidden = true;
   const response = await fetch(`/api/search?${p}`);
   if (!response.ok) { $("status").textContent = `Search failed (${response.status})`; return; }
   renderResults(await response.json());
@@ -142,6 +148,7 @@ async function openDocument(id) {
     el("p", { className: "summary", text: d.summary }), dl, el("h3", { text: "Text" }), body);
   pane.hidden = false;
   document.querySelector("main").classList.add("with-document");
+  if (NARROW.matches) pane.scrollIntoView({ block: "start" });
 }
 
 function fill(id, values) {
@@ -149,6 +156,7 @@ function fill(id, values) {
 }
 
 async function init() {
+  if (NARROW.matches) $("filters").open = false;
   const response = await fetch("/api/facets");
   if (response.ok) {
     const f = await response.json();

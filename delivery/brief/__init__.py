@@ -1,0 +1,1 @@
+"""Briefing papers: `build` (pure, over stored rows), `retrieve` (search + rows), renderers."""
