@@ -123,3 +123,22 @@ def test_digest_renders_the_section_only_when_there_is_something(world: PeopleWo
             "rail and metro), Housing and regeneration; supportive: ") in text
     assert "Our MPs this week" in html and "&ldquo;" in html
     assert "Our MPs this week" not in render_digest_text(empty)
+
+
+def test_brief_rows_name_the_regions_people_and_in_parliament_marks_them(
+        world: PeopleWorld) -> None:
+    from delivery.brief.model import SourceRow
+    from delivery.brief.parliament import speakers_of
+    from warehouse.brief_rows import brief_rows
+
+    profile = load_profile(ROOT / "config", "wmca")
+    with connect(world.db, read_only=True) as con:
+        ids = [row[0] for row in con.execute(
+            "SELECT id FROM documents WHERE title LIKE 'Midlands Rail Hub%'").fetchall()]
+        rows = brief_rows(con, "wmca", ids)
+    # the ParlParse speeches (one each) and the Hansard API debate (both speakers)
+    assert sorted(tuple(r["region_people"]) for r in rows.values()) == [
+        (), ("Demo Member for Coventry South",), ("Demo Member for Coventry South",)]
+    row = next(r for r in rows.values() if r["people"][0] == "Demo Member for Coventry South")
+    speakers = speakers_of(SourceRow(**row, rank=0), profile)
+    assert speakers[0].region_mp  # by seat, though the profile's `mps` does not name them
