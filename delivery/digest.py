@@ -24,6 +24,7 @@ from delivery.items import (
     source_name,
     speaker_of,
 )
+from delivery.mps_section import MpLine
 from delivery.ranking import deadline, funding_facts, rank_score, region_relevance
 from delivery.text import clip
 from delivery.today import BriefLine, build_brief, hard_cap, search_link
@@ -103,6 +104,7 @@ class Digest(BaseModel):
     backfilled: int = 0  # stored, searchable, but older than the age window: not listed
     backfilled_since: date | None = None  # the oldest of them
     reminder_days: int = 3
+    mps: list[MpLine] = Field(default_factory=list)  # "Our MPs this week" (delivery/mps_section)
 
     def count(self, key: str) -> int:
         return next((s.count for s in self.sections if s.key == key), 0)

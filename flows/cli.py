@@ -148,6 +148,12 @@ app.command(name="brief")(cli_brief.brief)
 from flows import cli_themes  # noqa: E402
 
 app.command(name="themes")(cli_themes.themes)
+# issue 16: the region's MPs and peers
+from flows import cli_people  # noqa: E402
+
+app.command(name="people")(cli_people.people)
+app.command(name="person")(cli_people.person)
+app.command(name="who")(cli_people.who)
 
 
 if __name__ == "__main__":

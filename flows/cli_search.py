@@ -56,6 +56,8 @@ def search(
     now: Annotated[str | None, typer.Option(
         help="For --funding-open: YYYY-MM-DD[THH:MM] (default: the real now).")] = None,
     like: Annotated[str | None, typer.Option(help="More like this document id.")] = None,
+    person: Annotated[str | None, typer.Option(help="Only items this person took part in "
+                                               "(id or name; `horizon people`).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=200, help="Results to show.")] = 10,
     floor: Annotated[bool, typer.Option(
         help="Only strong matches; --no-floor shows weak ones too.")] = True,
@@ -80,7 +82,7 @@ def search(
         fail(str(error))
     at = _parse_now(now)
     path = _db(db)
-    if not like:
+    if not like and not person:  # a person is resolved against the replica here
         answer = _via_web(path, settings.web_port, query, active.id, since, until, theme_ids,
                           source, kind, signal, region_only, funding_open, at, limit, floor)
         if answer is not None:
@@ -96,7 +98,7 @@ def search(
             now=at)
     except ValidationError as error:
         fail(f"bad filter: {error.errors()[0]['loc'][0]}: {error.errors()[0]['msg']}")
-    results, below = _search_here(path, settings, query, like, filters, limit, floor)
+    results, below = _search_here(path, settings, query, like, filters, limit, floor, person)
     _show(query or f"like {like}", [r.model_dump(mode="json") for r in results],
           bool(results) or not below, as_json, below)
 
@@ -132,12 +134,14 @@ def _via_web(path: Path, port: int, query: str, profile: str, since, until, them
 
 
 def _search_here(path: Path, settings, query: str, like: str | None, filters, limit: int,
-                 floor: bool) -> tuple[list, int]:
+                 floor: bool, person: str | None = None) -> tuple[list, int]:
     """Search in this process: loads the index, and the query encoder (a few seconds)."""
     from warehouse.search.engine import IndexNotPublished, Searcher
     from warehouse.search.floor import strong_results
 
     searcher = Searcher(path)
+    if person:  # issue 16
+        filters = filters.model_copy(update={"person": _person_id(searcher, filters, person)})
     try:
         if like:
             try:
@@ -164,6 +168,19 @@ def _show(title: str, results: list[dict], strong: bool, as_json: bool, below: i
                              f"it ({below} weak results left out; --no-floor shows them)."))
         return
     print_results(title, results)
+
+
+def _person_id(searcher, filters, ref: str) -> str:
+    from warehouse.people_activity import find_person
+    from warehouse.search.engine import IndexNotPublished
+
+    try:
+        found = find_person(searcher.replica_cursor(), filters.profile, ref)
+    except IndexNotPublished as error:
+        fail(str(error))
+    if len(found) != 1:
+        fail(f"--person {ref!r} matches {len(found)} people; give an id from `horizon people`")
+    return found[0].person_id
 
 
 def _plain(text: str, style: str = "") -> Text:

@@ -19,6 +19,7 @@ from prefect import flow, get_run_logger
 from delivery.digest import Digest, build_digest, digest_moment
 from delivery.email import SmtpConfig, digest_message, send_email, stable_message_id, write_eml
 from delivery.health import build_source_health
+from delivery.mps_section import mps_this_week
 from delivery.outbox import REPEAT_HEADER, Attempt, Policy, deliver
 from delivery.render import write_digest
 from delivery.secrets import settings_secrets
@@ -97,6 +98,7 @@ def prepare_digest(
     digest = build_digest(scored, profile, day, now=as_of, open_deadlines=deadlines,
                           volume=theme_volume(con, profile.id, end - timedelta(days=7), end),
                           health=health, source_names=source_display_names(settings.config_dir))
+    digest = digest.model_copy(update={"mps": mps_this_week(con, profile, day)})  # issue 16
     html_path, text_path = write_digest(digest, out_dir)
     message = digest_message(digest, sender=settings.smtp_from or settings.contact_email,
                              to=options.recipients, date=now,

@@ -14,7 +14,12 @@ SELECT d.id, d.source, d.kind, d.url, d.title, d.summary, d.body_text,
        coalesce(t.themes, []) AS themes, coalesce(i.signal, 'neutral') AS signal,
        coalesce(i.signal_reason, '') AS signal_reason, coalesce(i.region_score, 0) AS region,
        coalesce(i.places, []) AS places, coalesce(i.funding, d.funding) AS funding,
-       i.cluster_id, coalesce(i.model_version, '') AS model_version
+       i.cluster_id, coalesce(i.model_version, '') AS model_version,
+       -- the region's MPs and peers who took part (issue 16's people tables)
+       coalesce((SELECT list(DISTINCT p.name) FROM contributions c JOIN people p
+                 ON p.profile = c.profile AND p.person_id = c.person_id
+                 WHERE c.profile = $profile AND c.document_id = d.id AND p.in_region
+                 AND p.name <> ''), []) AS region_people
 FROM documents d
 LEFT JOIN document_insights i ON i.document_id = d.id AND i.profile = $profile
 LEFT JOIN (SELECT document_id, list(theme ORDER BY score DESC, theme) AS themes
@@ -25,7 +30,7 @@ WHERE list_contains($ids, d.id) AND d.withdrawn_at IS NULL
 _FIELDS = ("id", "source", "kind", "url", "title", "summary", "body_text", "published_at",
            "fetched_at", "organisations", "people", "metadata", "opens_at", "closes_at",
            "parser_version", "themes", "signal", "signal_reason", "region_score", "places",
-           "funding", "cluster_id", "model_version")
+           "funding", "cluster_id", "model_version", "region_people")
 
 
 def brief_rows(con: duckdb.DuckDBPyConnection, profile: str, ids: list[uuid.UUID]

@@ -109,3 +109,65 @@ def find_person(con: duckdb.DuckDBPyConnection, profile: str, ref: str) -> list[
     if exact or not wanted:
         return exact
     return [p for p in people if wanted in p.name.lower() or wanted in p.constituency.lower()]
+
+
+class ItemRef(BaseModel):
+    title: str
+    url: str
+    kind: str
+
+
+def documents_of(con: duckdb.DuckDBPyConnection, contributions: list[Contribution]
+                 ) -> dict[object, ItemRef]:
+    ids = sorted({c.document_id for c in contributions})
+    if not ids:
+        return {}
+    rows = con.execute("SELECT id, title, url, kind FROM documents WHERE list_contains(?, id)",
+                       [ids]).fetchall()
+    return {row[0]: ItemRef(title=row[1], url=row[2], kind=row[3]) for row in rows}
+
+
+class TopicMatch(BaseModel):
+    person: Person
+    on_topic: int  # contributions at least `floor` similar to the topic
+    best: float  # the most similar contribution's similarity
+    contributions: int
+
+
+def most_active_on(con: duckdb.DuckDBPyConnection, profile: str, vector: list[float], *,
+                   floor: float, limit: int = 10) -> list[TopicMatch]:
+    """People by how many of their contributions are close to the topic (the region's first).
+
+    A contribution's similarity is its document's best chunk (cosine, vectors L2-normalised).
+    """
+    dim = len(vector)
+    rows = con.execute(
+        "WITH sims AS (SELECT e.document_id, max(array_cosine_similarity("
+        f"e.vector, ?::FLOAT[{dim}])) AS sim FROM chunk_embeddings e"
+        " WHERE e.document_id IN (SELECT document_id FROM contributions WHERE profile = ?)"
+        " GROUP BY e.document_id)"
+        " SELECT c.person_id, count(*) FILTER (WHERE s.sim >= ?), max(s.sim), count(*)"
+        " FROM contributions c JOIN sims s USING (document_id) WHERE c.profile = ?"
+        " GROUP BY c.person_id", [vector, profile, floor, profile]).fetchall()
+    people = {p.person_id: p for p in load_people(con, profile)}
+    found = [TopicMatch(person=people[r[0]], on_topic=r[1], best=float(r[2]), contributions=r[3])
+             for r in rows if r[0] in people and r[1] > 0]
+    found.sort(key=lambda m: (not m.person.in_region, -m.on_topic, -m.best))
+    return found[:limit]
+
+
+def region_contributors(con: duckdb.DuckDBPyConnection, profile: str,
+                        document_ids: list) -> dict[object, list[Person]]:
+    """For each of these documents, the region's MPs and peers who took part in it (for a
+    briefing's "In Parliament" part, which puts them first)."""
+    if not document_ids:
+        return {}
+    people = {p.person_id: p for p in load_people(con, profile) if p.in_region}
+    rows = con.execute("SELECT document_id, person_id FROM contributions WHERE profile = ?"
+                       " AND list_contains(?, document_id) ORDER BY document_id, person_id",
+                       [profile, list(document_ids)]).fetchall()
+    found: dict[object, list[Person]] = {}
+    for document_id, person_id in rows:
+        if person_id in people and people[person_id] not in found.get(document_id, []):
+            found.setdefault(document_id, []).append(people[person_id])
+    return found

@@ -33,6 +33,7 @@ from web.access import TokenGuard, install_log_scrubber
 from web.brief import brief_router
 from web.docs import install_docs
 from web.info import info_router
+from web.people import people_router
 
 STATIC = Path(__file__).parent / "static"
 CSV_COLUMNS = ("rank", "title", "url", "source", "kind", "published", "themes", "signal",
@@ -86,11 +87,12 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
     def filters(profile: str | None, date_from: date | None, date_to: date | None,
                 theme: list[str] | None, source: list[str] | None,
                 kind: list[DocumentKind] | None, signal: Signal | None, region_only: bool,
-                funding_open: bool, now: datetime | None = None) -> SearchFilters:
+                funding_open: bool, now: datetime | None = None,
+                person: str | None = None) -> SearchFilters:
         return SearchFilters(profile=profile or default_profile, date_from=date_from,
                              date_to=date_to, themes=theme or [], sources=source or [],
                              kinds=kind or [], signal=signal, region_only=region_only,
-                             funding_open=funding_open, now=now)
+                             funding_open=funding_open, now=now, person=person or None)
 
     def run_search(q: str, f: SearchFilters, limit: int, floor: bool = True) -> SearchResponse:
         started = time.perf_counter()
@@ -113,14 +115,18 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
                    signal: Signal | None = None, region_only: bool = False,
                    funding_open: bool = False, now: datetime | None = None,
                    floor: bool = True,
-                   limit: Annotated[int, Query(ge=1, le=200)] = 20) -> SearchResponse:
+                   limit: Annotated[int, Query(ge=1, le=200)] = 20,
+                   person: Annotated[str | None, Query(
+                       max_length=200, description="A person_id from /api/people.")] = None,
+                   ) -> SearchResponse:
         """Documents best matching the query, each with its best passage and scores.
 
         Only strong matches (close in meaning, or holding every query word) unless
         `floor=false`; `strong_match` is false when nothing matched well. `funding_open` keeps
-        funding open at `now` (default: the real now)."""
+        funding open at `now` (default: the real now). `person` keeps the items a person took
+        part in (a person_id from /api/people)."""
         return run_search(q, filters(profile, date_from, date_to, theme, source, kind, signal,
-                                     region_only, funding_open, now), limit, floor)
+                                     region_only, funding_open, now, person), limit, floor)
 
     @app.get("/api/search.csv", response_class=Response)
     def api_search_csv(q: Q = "", profile: str | None = None, date_from: date | None = None,
@@ -181,6 +187,7 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
 
     app.include_router(brief_router(db_path, settings.config_dir, searcher,  # issue 15
                                     lambda: model.model, default_profile))
+    app.include_router(people_router(searcher, default_profile))  # issue 16
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_docs(app)
     app.include_router(info_router(db_path, default_profile))

@@ -37,6 +37,7 @@ class SourceRow(BaseModel):
     closes_at: datetime | None = None
     parser_version: str = ""
     themes: list[str] = Field(default_factory=list)  # above threshold, best first
+    region_people: list[str] = Field(default_factory=list)  # the region's, by seat (issue 16)
     signal: Signal = Signal.NEUTRAL
     signal_reason: str = ""
     region_score: float = 0.0

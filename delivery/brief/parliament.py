@@ -38,7 +38,7 @@ def is_parliamentary(row: SourceRow) -> bool:
 
 def speakers_of(row: SourceRow, profile: Profile) -> list[Speaker]:
     """The people a parliamentary document is by, the region's MPs marked."""
-    mps = {_plain(m): m for m in profile.region.mps}
+    mps = {_plain(m): m for m in [*profile.region.mps, *row.region_people]}
     out: list[Speaker] = []
     for index, person in enumerate(row.people):
         match = _PARTY_SUFFIX.match(person)

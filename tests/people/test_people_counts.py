@@ -12,7 +12,12 @@ from nlp.contributions import build_people
 from nlp.direction import parse_direction_lexicon
 from warehouse.db import connect
 from warehouse.people import Direction, replace_people
-from warehouse.people_activity import find_person, people_activity, summarise
+from warehouse.people_activity import (
+    find_person,
+    people_activity,
+    region_contributors,
+    summarise,
+)
 from warehouse.profiles import Profile, Region, Theme
 from warehouse.records import DocumentKind
 
@@ -104,3 +109,16 @@ def test_saving_twice_leaves_the_same_rows_and_find_person() -> None:
     assert {a.person.constituency for a in region} >= {"Testville South"}  # a seat record
     assert [p.person_id for p in find_person(con, "test", "11")] == ["mnis:11"]
     assert [p.person_id for p in find_person(con, "test", "cy")] == ["mnis:12"]
+    ours = region_contributors(con, "test", [d.id for d in docs])
+    assert {d: [p.person_id for p in people] for d, people in ours.items()} == {
+        docs[0].id: ["mnis:11"], docs[1].id: ["mnis:11"], docs[3].id: ["mnis:11"]}
+
+
+def test_refresh_reports_a_broken_lexicon_and_keeps_the_tables(tmp_path) -> None:
+    from flows.people import refresh_people
+
+    (tmp_path / "direction_lexicon.yaml").write_text("supportive: [{pattern: '('}]\n")
+    con = connect()
+    note = refresh_people(con, PROFILE, tmp_path)
+    assert note.startswith("people: not refreshed: ")
+    assert con.execute("SELECT count(*) FROM people").fetchone()[0] == 0

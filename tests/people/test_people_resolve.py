@@ -98,3 +98,34 @@ def test_constructed_names_join_only_without_contradiction() -> None:
     assert resolution.person_of == ["mnis:10", "mnis:10", "mnis:20", "mnis:21", "mnis:30",
                                     "twfy:member/3", None, "twfy:member/9", "mnis:10"]
     assert name_key("The Rt. Hon. Ms Jo Smith MP") == "jo smith"
+
+
+def test_hansard_attribution_gives_seat_party_and_peerage() -> None:
+    """Constructed AttributedTo strings in the Hansard API's shape."""
+    from nlp.people import _attribution, resolve
+
+    assert _attribution("Liam Byrne (Birmingham Hodge Hill and Solihull North) (Lab)") == (
+        "Liam Byrne", "Birmingham Hodge Hill and Solihull North", "Lab")
+    assert _attribution("Lord Smith of Finsbury (Lab)") == ("Lord Smith of Finsbury", "", "Lab")
+    lord = Mention(uuid.uuid4(), Role.SPEAKER, Activity.SPEECH, None, ("mnis:99",),
+                   "Lord Smith of Finsbury", "Lab", "", "Lords")
+    person = resolve([lord]).people[0]
+    assert (person.peerage, person.house, person.in_region) == ("Lord Smith of Finsbury",
+                                                                "Lords", False)
+    seat = _mention("Liam Byrne", "mnis:1", seat="Birmingham, Hodge Hill and Solihull North")
+    ours = resolve([seat], seats=["Birmingham Hodge Hill and Solihull North"]).people
+    assert ours[0].in_region and ours[0].constituency == "Birmingham Hodge Hill and Solihull North"
+    assert len(ours) == 1  # the seat record is claimed by its MP
+
+
+def test_recorded_counts_match_a_count_of_the_xml(parliament_samples: Path) -> None:
+    """Counted by hand with grep on the recorded files: speakerid="uk.org.publicwhip/member/N"
+    appears 32 times for 1472 (Harriet Harman, debates), 25 for 1669 (Hilary Benn, debates) and
+    31 for 1593 (Vernon Coaker, all <reply> in the written answers)."""
+    documents = parlparse_documents(parliament_samples / "twfy_parlparse_xml")
+    mentions, resolution = _people(documents)
+    counts = Counter((p, m.activity) for p, m in zip(resolution.person_of, mentions,
+                                                      strict=True))
+    assert counts[("twfy:member/1472", Activity.SPEECH)] == 32
+    assert counts[("twfy:member/1669", Activity.SPEECH)] == 25
+    assert counts[("twfy:member/1593", Activity.ANSWER)] == 31

@@ -138,6 +138,10 @@ class Searcher:
                 self._current = gen
             return self._current
 
+    def replica_cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on the current replica for other read-only views (web/people.py)."""
+        return self._generation().con.cursor()
+
     @property
     def generation(self) -> int:
         return self._generation().number

@@ -70,4 +70,8 @@ def filter_condition(filters: SearchFilters) -> tuple[str, list]:
                      f" AND i.profile = ? AND i.funding IS NOT NULL AND {on_insight})))")
         params += [list(FUNDING_KINDS), list(NOT_FUNDING_KINDS), now, now,
                    list(NOT_FUNDING_KINDS), filters.profile, now, now]
+    if filters.person:  # documents this person took part in (issue 16)
+        parts.append("EXISTS (SELECT 1 FROM contributions p WHERE p.document_id = d.id"
+                     " AND p.profile = ? AND p.person_id = ?)")
+        params += [filters.profile, filters.person]
     return (" AND ".join(parts) or "TRUE"), params

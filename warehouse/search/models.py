@@ -24,12 +24,13 @@ class SearchFilters(BaseModel):
     signal: Signal | None = None
     region_only: bool = False
     funding_open: bool = False
+    person: str | None = None  # a person_id of the people table (issue 16)
     now: datetime | None = None  # "open now" is judged at this instant (default: the real now)
 
     @property
     def active(self) -> bool:
         return bool(self.date_from or self.date_to or self.themes or self.sources or self.kinds
-                    or self.signal or self.region_only or self.funding_open)
+                    or self.signal or self.region_only or self.funding_open or self.person)
 
 
 class Passage(BaseModel):

@@ -66,7 +66,8 @@ def warehouse_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     ).fetchone()
     docs = con.execute(
         "SELECT count(*), max(last_changed_at), (SELECT max(enriched_at) FROM enrichment_state),"
-        " (SELECT count(*) FROM document_insights) FROM documents"
+        " (SELECT count(*) FROM document_insights), (SELECT count(*) FROM contributions)"
+        " FROM documents"
     ).fetchone()
     return "|".join(str(part) for part in (*chunks, *docs))
 
@@ -225,6 +226,8 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, incremental: bool, next_vid: in
     )
     con.execute("CREATE TABLE rep.theme_scores AS SELECT * FROM main.theme_scores")
     con.execute("CREATE TABLE rep.document_insights AS SELECT * FROM main.document_insights")
+    con.execute("CREATE TABLE rep.people AS SELECT * FROM main.people")  # issue 16
+    con.execute("CREATE TABLE rep.contributions AS SELECT * FROM main.contributions")
 
 
 def _vectors(con: duckdb.DuckDBPyConnection, first_new_vid: int) -> tuple[np.ndarray, np.ndarray]:
