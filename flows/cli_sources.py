@@ -42,6 +42,7 @@ def sources(
     path = db or settings.database_path
     states: dict[str, SourceState] = {}
     counts: dict[str, int] = {}
+    failing: list = []
     if path.exists():
         with connect(path, read_only=True) as con:
             tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables")
@@ -49,6 +50,10 @@ def sources(
             if "source_state" in tables:
                 states = load_source_states(con)
             counts = stored_counts(con)
+            if "item_failures" in tables:  # issue 12: items that keep failing
+                from warehouse.collection_state import item_failures
+
+                failing = item_failures(con)
     table = Table(title=f"Sources of {active.id} · {path}")
     for column in ("source", "kind", "last success", "last error", "stored", "last listed",
                    "empty runs", "health"):
@@ -68,3 +73,11 @@ def sources(
                       str(state.consecutive_empty_runs) if state else "",
                       f"[{style}]{health}[/{style}]" if style else health)
     console.print(table)
+    for failure in failing:
+        status = (f"quarantined {_when(failure.quarantined_at)}" if failure.quarantined_at
+                  else "failing, retried by each run")
+        console.print(f"{status}: {failure.source} {failure.url} ({failure.attempts} runs;"
+                      f" last: {failure.last_error[:120]})", markup=False, highlight=False,
+                      soft_wrap=True)
+    if any(f.quarantined_at for f in failing):
+        console.print("Fetch them again with `horizon run --retry-quarantined`.", markup=False)
