@@ -50,12 +50,12 @@ def run(
     if snapshot is not None and not snapshot.is_dir():
         fail(f"snapshot folder not found: {snapshot}")
     try:  # issue 12: all of the configuration is checked before Prefect is imported or started
-        settings, _, _ = check_run(profile, source or None)
+        settings, _, _ = check_run(profile, source or None, db, out)
         prepare_environment(db or settings.database_path, settings)
         clean_dead_crawl_folders()
         start_temporary_server(settings)
     except (ProfileError, ValueError, PrefectUnavailable) as error:
-        fail(str(error))
+        fail(" ".join(str(error).split()))  # one line, whatever the parser's message held
     import httpx
 
     from flows.daily_digest import daily_digest
