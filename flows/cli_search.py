@@ -193,7 +193,7 @@ def web(
         check_bind(host, token)
     except AccessError as error:
         fail(str(error))
-    app = create_app(_db(db), token=token)
+    app = create_app(_db(db), token=token, host=host)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"Horizon search on http://{shown}:{port}/ (API docs at /docs)",
                   highlight=False, markup=False)
