@@ -8,6 +8,9 @@ from pydantic import BaseModel, ConfigDict
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(£])")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): scraped text could
+# make a title read backwards ("Trojan Source"); dropped, not rendered.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 class Segment(BaseModel):
@@ -20,8 +23,8 @@ class Segment(BaseModel):
 
 
 def squash(text: str | None) -> str:
-    """One line: control characters dropped, whitespace collapsed."""
-    return " ".join(_CONTROL_CHARS.sub(" ", text or "").split())
+    """One line: control characters and bidi controls dropped, whitespace collapsed."""
+    return " ".join(_CONTROL_CHARS.sub(" ", _BIDI_CONTROLS.sub("", text or "")).split())
 
 
 def clip(text: str | None, limit: int) -> str:

@@ -108,12 +108,17 @@ def status(db: Annotated[Path | None, typer.Option(help="DuckDB warehouse file."
     from rich.table import Table
 
     from warehouse.db import connect
+    from warehouse.integrity import damage
     from warehouse.queries import row_counts
     from warehouse.settings import get_settings
 
     path = db or get_settings().database_path
     if not path.exists():
         fail(f"no warehouse at {path}; run `horizon run` first")
+    problems = damage(path)  # issue 12: a damaged file is said so, not counted
+    if problems:
+        fail(f"the warehouse file {path} is damaged ({'; '.join(problems)[:600]}); restore it"
+             " from a backup, or move it aside and run `horizon run --full-refresh`", code=1)
     with connect(path, read_only=True) as con:
         table = Table(title=str(path))
         table.add_column("table")
