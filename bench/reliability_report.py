@@ -25,6 +25,10 @@ Scenarios (the same as tests/hardening, measured here rather than asserted):
   segments and sig=. Lost = recipients due a copy that got none; duplicates = copies beyond
   the first not marked as possible repeats; "twice" = a recipient sent two copies in one run;
   "marked" = copies sent once more after an unknown outcome, with X-Horizon-Possible-Repeat.
+- collection loss (issue 12, tests/hardening/test_collection_loss.py): a GOV.UK listing of 25
+  items with a cap of 10, three runs (with watermarks, and with --full-refresh); items whose parser
+  raises TypeError / RecursionError; a title with each line separator; a truncated feed, then
+  healed. Lost = items served but neither stored nor reported; duplicates = rows minus URLs.
 - --with-processes: tests/hardening/test_crash_recovery.py (two runs at once, SIGKILL during
   collection and enrichment, then a finishing run; ~2 minutes), reported passed or failed;
   SIGKILL while the digest and while an alert is being sent (the SMTP server holds its reply),
@@ -52,6 +56,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "hardening"
 from warehouse.settings import apply_offline_environment  # noqa: E402
 
 apply_offline_environment()
+# Prefect's temporary server on a busy machine (issue 12): the same generous wait as `horizon run`.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 from delivery_faults import EVERYONE, counts, smtp_scenario, webhook_scenario  # noqa: E402
 from fuzz_parsers import fuzz  # noqa: E402
@@ -214,6 +220,75 @@ def delivery_faults(base: Path) -> list[tuple]:
     return lines
 
 
+def collection_loss(base: Path) -> list[tuple[str, bool, int, int]]:
+    """Issue 12's collection scenarios (constructed items, loopback servers)."""
+    from datetime import timedelta
+
+    from faultserver import FAULTS, fault_server, rss
+    from govuk_server import START, govuk_server, govuk_source
+    from test_collection_loss import DEEP, ODD, SEPARATORS, collect_once
+    from world import feed_source, small_snapshot
+
+    def rows(db: Path) -> tuple[int, int]:
+        with connect(db, read_only=True) as con:
+            return con.execute("SELECT count(*), count(DISTINCT url) FROM documents").fetchone()
+
+    def once(url: str, folder: Path, source, **options: bool):
+        return collect_once(url, str(folder / "h.duckdb"), str(folder / "work"), [source],
+                            **options)[0]
+
+    lines = []
+    for full in (False, True):
+        folder = base / f"cap-{full}"
+        with govuk_server() as (state, url):
+            state.add_many(25)
+            reports = [once(url, folder, govuk_source(max_items=10), full_refresh=full)
+                       for _ in range(3)]
+        count, distinct = rows(folder / "h.duckdb")
+        ok = distinct == 25 and [r.health for r in reports] == ["degraded", "degraded", "ok"]
+        lines.append((f"listing of 25 past a cap of 10, 3 runs{' (--full-refresh)' * full}", ok,
+                      25 - distinct, count - distinct))
+    folder = base / "odd"
+    with govuk_server() as (state, url):
+        state.add_many(2)
+        for path, extra in ODD.items():
+            state.add(path, path, START + timedelta(hours=5), **extra)
+        state.add("/government/news/deep", "Deep", START + timedelta(hours=6), body=DEEP)
+        report = once(url, folder, govuk_source())
+    named = {e.split(": ", 1)[0] for e in report.errors}
+    odd = {f"https://www.gov.uk{p}" for p in [*ODD, "/government/news/deep"]}
+    count, distinct = rows(folder / "h.duckdb")
+    lines.append(("items whose parser raises TypeError/RecursionError: reported by URL",
+                  odd <= named and report.health == "degraded" and distinct == 2,
+                  len(odd - named) + 2 - distinct, count - distinct))
+    folder = base / "separators"
+    with govuk_server() as (state, url):
+        for n, separator in enumerate(SEPARATORS):
+            state.add(f"/government/news/sep-{n}", f"Bus{separator}franchising",
+                      START + timedelta(hours=n))
+        report = once(url, folder, govuk_source())
+    count, distinct = rows(folder / "h.duckdb")
+    lines.append((f"titles with {len(SEPARATORS)} line separators (U+2028, U+2029, U+0085...)",
+                  distinct == len(SEPARATORS) and report.health == "ok",
+                  len(SEPARATORS) - distinct, count - distinct))
+    folder = base / "truncated"
+    host = "cut-feed.example.org"
+    body = rss(host, [("first", "Alpha fund", "Tue, 17 Nov 2026 09:00:00 +0000"),
+                      ("second", "Beta partial", "Wed, 18 Nov 2026 10:30:00 +0000")])
+    with fault_server(small_snapshot(folder / "snapshot")) as server:
+        FAULTS["truncated_feed"] = lambda h, host, rest: h.reply(200, body[:-60])
+        server.faults[host] = "truncated_feed"
+        cut = once(server.url, folder, feed_source("cut_feed", host))
+        stored_cut = rows(folder / "h.duckdb")[1]
+        server.faults[host] = "ok_feed"
+        healed = once(server.url, folder, feed_source("cut_feed", host))
+    count, distinct = rows(folder / "h.duckdb")
+    lines.append(("truncated feed: failing with its reason, nothing stored, then healed",
+                  cut.health == "failing" and stored_cut == 0 and healed.new == 2,
+                  2 - distinct, count - distinct))
+    return lines
+
+
 def process_scenarios() -> list[tuple[str, bool, int, int]]:
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
@@ -243,6 +318,7 @@ def main() -> None:
         lines += retry_after(base)
         lines.append(hostile_alert())
         lines += delivery_faults(base)
+        lines += collection_loss(base / "collection")  # issue 12 (collection)
         if options.with_processes:
             lines += delivery_kills(base)
     lines += parser_fuzz(options.cases)

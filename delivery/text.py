@@ -26,6 +26,11 @@ def repair(text: str) -> str:
     return _LOST_BREAK.sub(" ", _MOJIBAKE.sub(fix, text))
 
 
+# Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): scraped text could
+# make a title read backwards ("Trojan Source"); dropped, not rendered.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 class Segment(BaseModel):
     """A run of text, highlighted or not: templates escape each and mark the highlighted."""
 
@@ -36,8 +41,9 @@ class Segment(BaseModel):
 
 
 def squash(text: str | None) -> str:
-    """One line: control characters dropped, whitespace collapsed."""
-    return " ".join(_CONTROL_CHARS.sub(" ", repair(text or "")).split())
+    """One line: control characters and bidi controls dropped, mojibake repaired, whitespace
+    collapsed."""
+    return " ".join(_CONTROL_CHARS.sub(" ", _BIDI_CONTROLS.sub("", repair(text or ""))).split())
 
 
 def clip(text: str | None, limit: int) -> str:

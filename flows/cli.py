@@ -50,12 +50,12 @@ def run(
     if snapshot is not None and not snapshot.is_dir():
         fail(f"snapshot folder not found: {snapshot}")
     try:  # issue 12: all of the configuration is checked before Prefect is imported or started
-        settings, _, _ = check_run(profile, source or None)
+        settings, _, _ = check_run(profile, source or None, db, out)
         prepare_environment(db or settings.database_path, settings)
         clean_dead_crawl_folders()
         start_temporary_server(settings)
     except (ProfileError, ValueError, PrefectUnavailable) as error:
-        fail(str(error))
+        fail(" ".join(str(error).split()))  # one line, whatever the parser's message held
     import httpx
 
     from flows.daily_digest import daily_digest
@@ -108,12 +108,17 @@ def status(db: Annotated[Path | None, typer.Option(help="DuckDB warehouse file."
     from rich.table import Table
 
     from warehouse.db import connect
+    from warehouse.integrity import damage
     from warehouse.queries import row_counts
     from warehouse.settings import get_settings
 
     path = db or get_settings().database_path
     if not path.exists():
         fail(f"no warehouse at {path}; run `horizon run` first")
+    problems = damage(path)  # issue 12: a damaged file is said so, not counted
+    if problems:
+        fail(f"the warehouse file {path} is damaged ({'; '.join(problems)[:600]}); restore it"
+             " from a backup, or move it aside and run `horizon run --full-refresh`", code=1)
     with connect(path, read_only=True) as con:
         table = Table(title=str(path))
         table.add_column("table")

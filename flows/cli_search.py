@@ -288,7 +288,7 @@ def web(
     from warehouse.settings import get_settings
 
     port = port or get_settings().web_port
-    app = create_app(_db(db), token=token)
+    app = create_app(_db(db), token=token, host=host)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"Horizon search on http://{shown}:{port}/ (API docs at /docs)",
                   highlight=False, markup=False)

@@ -62,6 +62,7 @@ def sources(
     states: dict[str, SourceState] = {}
     counts: dict[str, int] = {}
     watermarks: dict[str, datetime] = {}
+    failing: list = []
     if path.exists():
         with connect(path, read_only=True) as con:
             tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables")
@@ -71,6 +72,10 @@ def sources(
             if "source_watermarks" in tables:
                 watermarks = source_watermarks(con)
             counts = stored_counts(con)
+            if "item_failures" in tables:  # issue 12: items that keep failing
+                from warehouse.collection_state import item_failures
+
+                failing = item_failures(con)
     table = Table(title=f"Sources of {active.id} · {path}", box=box.SIMPLE_HEAD,
                   pad_edge=False, show_edge=False, collapse_padding=True,
                   title_justify="left")
@@ -104,3 +109,11 @@ def sources(
         line = Text(f"  {name}: ", style="red")
         line.append(error)
         console.print(line)
+    for failure in failing:
+        status = (f"quarantined {_when(failure.quarantined_at)}" if failure.quarantined_at
+                  else "failing, retried by each run")
+        console.print(f"{status}: {failure.source} {failure.url} ({failure.attempts} runs;"
+                      f" last: {failure.last_error[:120]})", markup=False, highlight=False,
+                      soft_wrap=True)
+    if any(f.quarantined_at for f in failing):
+        console.print("Fetch them again with `horizon run --retry-quarantined`.", markup=False)

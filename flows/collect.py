@@ -49,7 +49,9 @@ CONCURRENT_CRAWLS = 4  # crawl child processes at once, across different hosts
 # Spiders that fetch an item by its URL: a failed item is retried directly by the next runs, so it
 # never holds the watermark. Others find an item again only by listing the same window.
 DIRECT_RETRY_SPIDERS = frozenset({"govuk_search"})
-RESUME_OVERLAP = 50  # a resumed listing starts this far back (items removed meanwhile shift up)
+# A resumed listing starts a little before where it stopped (items removed meanwhile shift up):
+# a tenth of the cap, at most 50 items.
+RESUME_OVERLAP = 50
 _CRAWL_SLOTS = threading.BoundedSemaphore(CONCURRENT_CRAWLS)
 
 
@@ -67,11 +69,12 @@ def fetch_source(
     http_cache: dict[str, dict[str, Any]] | None = None,
     resume_start: int = 0,
     retry: list[str] | None = None,
+    skip: list[str] | None = None,
 ) -> CrawlResult:
     with _CRAWL_SLOTS:
         result = run_crawl(source, settings, workdir, since=since.date() if since else None,
                            known=known, http_cache=http_cache, resume_start=resume_start,
-                           retry=retry)
+                           retry=retry, skip=skip)
     if result.listed == 0 and result.not_modified == 0 and any(
             is_transient(e.reason) for e in result.errors):
         raise SourceUnavailable(f"{source.name}: {result.errors[0].reason}")
@@ -110,11 +113,16 @@ def store_crawl(con: duckdb.DuckDBPyConnection, result: CrawlResult,
     fresh, seen_elsewhere = split_seen_elsewhere(con, result.documents)
     outcome = save_documents(con, fresh)
     changed = [d.last_changed_at for d in fresh if d.last_changed_at]
-    clear_item_failures(con, source, [d.url for d in result.documents] + result.unchanged)
-    quarantined = record_item_failures(con, source, result.errors, quarantine_after)
-    blocking = [e for e in result.errors if not e.item or (
+    landed = {d.url for d in result.documents} | set(result.unchanged)
+    clear_item_failures(con, source, sorted(landed))
+    # an item stored with a warning (e.g. an unreadable date) has landed: not a failure to retry
+    failures = [e for e in result.errors if not (e.item and e.url in landed)]
+    quarantined = record_item_failures(con, source, failures, quarantine_after)
+    blocking = [e for e in failures if not e.item or (
         not direct_retry and e.url not in quarantined)]
-    high = max([*changed, *([cursor.high] if cursor and cursor.high else [])], default=None)
+    again = [at for _, at in stored_versions(con, result.unchanged).values() if at is not None]
+    high = max([*changed, *again, *([cursor.high] if cursor and cursor.high else [])],
+               default=None)
     notes: list[str] = []
     capped = result.capped
     if capped is not None and capped.get("next_start") is not None:
@@ -132,7 +140,10 @@ def store_crawl(con: duckdb.DuckDBPyConnection, result: CrawlResult,
         if high is not None:
             save_watermark(con, source, high)
         save_http_cache(con, source, result.http_states)
-    failed_urls = {e.url for e in result.errors if e.item}
+    if result.skipped:
+        notes.append(f"{len(result.skipped)} quarantined items listed again and skipped (see"
+                     " `horizon sources`; retry with `horizon run --retry-quarantined`)")
+    failed_urls = {e.url for e in failures if e.item}
     if failed_urls & quarantined:
         notes.append(f"{len(failed_urls & quarantined)} items quarantined after"
                      f" {quarantine_after} failed runs (see `horizon sources`; retry with"
@@ -216,14 +227,17 @@ def collect_sources(
         if cursor is not None:
             since = cursor.since
         retry = pending_urls(con, source.name)
-        quarantined = quarantined_urls(con, source.name) if retry_quarantined else []
+        held = quarantined_urls(con, source.name)
+        quarantined = held if retry_quarantined else []
         if source.spider not in DIRECT_RETRY_SPIDERS and quarantined:
             since = None  # find the quarantined items again by listing the whole window
-        resume = max(cursor.next_start - RESUME_OVERLAP, 0) if cursor else 0
+        overlap = min(RESUME_OVERLAP, source.max_items // 10)
+        resume = max(cursor.next_start - overlap, 0) if cursor else 0
         future = fetch.submit(
             source, settings, workdir, since, known,
             {} if full_refresh or quarantined else load_http_cache(con, source.name),
-            resume, _retry_paths([*retry, *quarantined], source.base_url), wait_for=before)
+            resume, _retry_paths([*retry, *quarantined], source.base_url),
+            [] if retry_quarantined else held, wait_for=before)
         last_on_host[host] = future
         futures.append(future)
         plans.append((since, cursor))

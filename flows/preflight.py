@@ -4,8 +4,12 @@ the environment, the profile and its sources. Prefect-free, so a bad --profile f
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import ValidationError
 
+from nlp.config import load_nlp_config, load_yaml_mapping
+from scrapers.govuk.config import load_supergroups
 from warehouse.profiles import Profile, ProfileError, load_profile
 from warehouse.settings import Settings, get_settings
 from warehouse.sources import SourceConfig, load_sources
@@ -35,9 +39,34 @@ def resolve_sources(
     return [configured[name] for name in names]
 
 
-def check_run(profile: str, only_sources: list[str] | None) -> tuple[Settings, Profile,
-                                                                     list[SourceConfig]]:
-    """Settings, profile and sources of a run, or ProfileError / ValueError saying what is wrong."""
+def check_config_files(config_dir: Path) -> None:
+    """Every config file a run reads later (NLP settings and the files they name, GOV.UK
+    supergroups) loads: else NlpConfigError / ProfileError naming the file (and line)."""
+    nlp = load_nlp_config(config_dir)
+    for name in (nlp.places.entity_patterns_file, nlp.signals.lexicon_file,
+                 nlp.funding.terms_file):
+        load_yaml_mapping(config_dir / name)
+    try:
+        load_supergroups(config_dir)
+    except ValidationError as error:
+        raise ProfileError(f"{config_dir / 'govuk.yaml'}: {error.errors()[0]['msg']}") from error
+
+
+def check_paths(db_path: Path, out_dir: Path) -> None:
+    if db_path.is_dir():
+        raise ValueError(f"the warehouse path {db_path} is a folder; give a file, e.g."
+                         f" --db {db_path / 'horizon.duckdb'}")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"the digest folder {out_dir} is a file; give a folder with --out")
+
+
+def check_run(profile: str, only_sources: list[str] | None, db: Path | None = None,
+              out: Path | None = None) -> tuple[Settings, Profile, list[SourceConfig]]:
+    """Settings, profile, sources, config files and paths of a run, or ProfileError /
+    ValueError saying what is wrong."""
     settings = load_settings()
     active = load_profile(settings.config_dir, profile)
-    return settings, active, resolve_sources(active, settings, only_sources)
+    sources = resolve_sources(active, settings, only_sources)
+    check_config_files(settings.config_dir)
+    check_paths(db or settings.database_path, out or settings.out_dir)
+    return settings, active, sources

@@ -45,6 +45,7 @@ class CrawlResult(BaseModel):
     http_states: list[dict[str, Any]] = Field(default_factory=list)
     # A listing that stopped at max_items before its end: {"url", "next_start", "total"}.
     capped: dict[str, Any] | None = None
+    skipped: list[str] = Field(default_factory=list)  # quarantined items listed again
 
 
 def is_loopback(url: str) -> bool:
@@ -89,7 +90,8 @@ def scrapy_settings(source: SourceConfig, settings: Settings, base_url: str) -> 
 def spider_args(source: SourceConfig, base_url: str, since: date | None,
                 known_path: Path, *, replay_url: str | None = None,
                 http_cache_path: Path | None = None, resume_start: int = 0,
-                retry_path: Path | None = None) -> dict[str, str]:
+                retry_path: Path | None = None, skip_path: Path | None = None
+                ) -> dict[str, str]:
     """Spider arguments: the common ones plus the source's own params (e.g. supergroup).
 
     Scalar params also go as their own arguments (the GOV.UK search spider reads them so);
@@ -109,6 +111,7 @@ def spider_args(source: SourceConfig, base_url: str, since: date | None,
         "max_items": str(source.max_items),
         "resume_start": str(resume_start),
         "retry": str(retry_path) if retry_path else "",
+        "skip": str(skip_path) if skip_path else "",
     }
 
 
@@ -129,6 +132,8 @@ def _line_into(result: CrawlResult, line: str, number: int) -> None:
             result.listed += int(item["count"])
         elif kind == "not_modified":
             result.not_modified += int(item["records"])
+        elif kind == "skipped":
+            result.skipped.append(str(item["url"]))
         elif kind == "capped":
             result.capped = {"url": str(item.get("url", "")),
                              "next_start": item.get("next_start"),
@@ -190,11 +195,12 @@ def run_child(command: list[str], log_path: Path, timeout: int) -> str | None:
 def run_crawl(source: SourceConfig, settings: Settings, workdir: Path, *, since: date | None,
               known: dict[str, datetime],
               http_cache: dict[str, dict[str, Any]] | None = None, resume_start: int = 0,
-              retry: list[str] | None = None) -> CrawlResult:
+              retry: list[str] | None = None, skip: list[str] | None = None) -> CrawlResult:
     """Crawl one source in a child process; never raises for crawl failures, reports them.
 
     `resume_start`: where a capped listing stopped last time; `retry`: paths of items to fetch
-    directly (those that failed before), for spiders that can."""
+    directly (those that failed before), for spiders that can; `skip`: canonical URLs of
+    quarantined items, listed but neither fetched nor stored."""
     workdir.mkdir(parents=True, exist_ok=True)
     base_url = settings.base_url_for(source.base_url)
     output = workdir / f"{source.name}.jsonl"
@@ -206,6 +212,8 @@ def run_crawl(source: SourceConfig, settings: Settings, workdir: Path, *, since:
     http_cache_path.write_text(json.dumps(http_cache or {}), encoding="utf-8")
     retry_path = workdir / f"{source.name}.retry.json"
     retry_path.write_text(json.dumps(retry or []), encoding="utf-8")
+    skip_path = workdir / f"{source.name}.skip.json"
+    skip_path.write_text(json.dumps(skip or []), encoding="utf-8")
     settings_path = workdir / f"{source.name}.scrapy.json"
     settings_path.write_text(json.dumps(scrapy_settings(source, settings, base_url)),
                              encoding="utf-8")
@@ -213,7 +221,7 @@ def run_crawl(source: SourceConfig, settings: Settings, workdir: Path, *, since:
                "--settings", str(settings_path), "--output", str(output)]
     args = spider_args(source, base_url, since, known_path, replay_url=settings.replay_url,
                        http_cache_path=http_cache_path, resume_start=resume_start,
-                       retry_path=retry_path)
+                       retry_path=retry_path, skip_path=skip_path)
     for key, value in args.items():
         command += ["--arg", f"{key}={value}"]
     failure = run_child(command, workdir / f"{source.name}.log",

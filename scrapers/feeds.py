@@ -9,6 +9,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from time import struct_time
+from xml.sax import SAXParseException
 
 import feedparser
 
@@ -35,6 +36,10 @@ class Feed:
     title: str
     link: str
     entries: list[FeedEntry]
+
+
+# What expat says of a document that ends before its root element is closed.
+_TRUNCATED = frozenset({"no element found", "unclosed token", "unclosed CDATA section"})
 
 
 def _when(value: struct_time | None) -> datetime | None:
@@ -75,6 +80,12 @@ def parse_feed(raw: bytes, what: str = "feed") -> Feed:
     if not version:
         reason = getattr(parsed.get("bozo_exception"), "args", [""])[0] or "not RSS or Atom"
         raise ParseError(f"{what}: not a feed ({reason})")
+    problem = parsed.get("bozo_exception")
+    if isinstance(problem, SAXParseException) and problem.getMessage() in _TRUNCATED:
+        # the lenient parser would still hand over the entries, the last one cut short
+        raise ParseError(f"{what}: truncated document ({problem.getMessage()} at line"
+                         f" {problem.getLineNumber()}, column {problem.getColumnNumber()});"
+                         " no entry of it stored")
     channel = parsed.get("feed") or {}
     return Feed(title=html_to_text(str(channel.get("title") or "")),
                 link=str(channel.get("link") or ""),

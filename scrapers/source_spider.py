@@ -21,7 +21,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from scrapers.errors import ParseError
-from scrapers.govuk.spider import failure_reason, load_known
+from scrapers.govuk.spider import failure_reason, load_known, load_retry
 from scrapers.plan import Context, Fetch, replayed
 
 
@@ -44,7 +44,8 @@ class SourceSpider(scrapy.Spider):
 
     def __init__(self, source: str, base_url: str = "", live_base_url: str = "",
                  replay_url: str = "", since: str = "", known: str = "", http_cache: str = "",
-                 max_items: str | int = 500, params_json: str = "{}", **kwargs: Any) -> None:
+                 max_items: str | int = 500, params_json: str = "{}", skip: str = "",
+                 **kwargs: Any) -> None:
         super().__init__(**{k: v for k, v in kwargs.items() if k == "name"})
         self.replay_url = replay_url or None
         self.ctx = Context(
@@ -54,6 +55,7 @@ class SourceSpider(scrapy.Spider):
         self.known = load_known(known)
         self.http_cache = load_http_cache(http_cache)
         self.emitted = 0
+        self.skip = set(load_retry(skip))  # quarantined items: listed, not fetched or stored
         self.requested: set[str] = set()  # documents asked for this run (feeds overlap)
 
     async def start(self) -> AsyncIterator[Any]:
@@ -62,6 +64,9 @@ class SourceSpider(scrapy.Spider):
                 yield out
 
     def _request(self, fetch: Fetch) -> Iterator[Any]:
+        if fetch.canonical in self.skip:
+            yield {"type": "skipped", "url": fetch.canonical}
+            return
         if fetch.canonical:
             if fetch.canonical in self.requested:
                 return
@@ -111,6 +116,9 @@ class SourceSpider(scrapy.Spider):
         yield {"type": "listed", "count": parsed.listed}
         left = 0  # what the cap (max_items, counting only work: fetches and new versions) cut
         for document in parsed.documents:
+            if document.url in self.skip:
+                yield {"type": "skipped", "url": document.url}
+                continue
             stored = self.known.get(document.url)
             changed = document.last_changed_at
             if stored is not None and changed is not None and changed <= stored:
@@ -121,7 +129,10 @@ class SourceSpider(scrapy.Spider):
                 self.emitted += 1
                 yield {"type": "document", "document": document.model_dump(mode="json")}
         for url, reason in parsed.errors:
-            yield {"type": "error", "url": url, "reason": reason, "item": True}
+            if url in self.skip:
+                yield {"type": "skipped", "url": url}
+            else:
+                yield {"type": "error", "url": url, "reason": reason, "item": True}
         for follow in parsed.follow:
             if self.emitted >= self.ctx.max_items and self._would_fetch(follow):
                 left += 1

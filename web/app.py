@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from nlp.config import load_nlp_config
 from nlp.encoder import TextEncoder, load_encoder
 from nlp.query_encoder import QueryEncoder
+from warehouse.profiles import available_profiles
 from warehouse.records import DocumentKind, Signal
 from warehouse.search.engine import IndexNotPublished, Searcher
 from warehouse.search.floor import strong_results
@@ -32,6 +33,7 @@ from warehouse.settings import get_settings
 from web.access import TokenGuard, install_log_scrubber
 from web.brief import brief_router
 from web.docs import install_docs
+from web.guard import BrowserGuard, allowed_hosts
 from web.info import info_router
 from web.people import people_router
 
@@ -74,12 +76,22 @@ class _Encoder:
 
 
 def create_app(db_path: Path, encoder: TextEncoder | None = None,
-               profile: str | None = None, token: str | None = None) -> FastAPI:
-    """The search app; with a `token`, every request must carry it (see web/access.py)."""
+               profile: str | None = None, token: str | None = None,
+               host: str | None = None) -> FastAPI:
+    """The search app; with a `token`, every request must carry it (see web/access.py). Only
+    requests naming loopback or `host` (the bound address) in their Host header are served."""
     settings = get_settings()
     searcher = Searcher(db_path)
     model = _Encoder(encoder, settings.config_dir)
     default_profile = profile or settings.profile
+    profiles = frozenset(available_profiles(settings.config_dir)) | {default_profile}
+
+    def known(profile: str | None) -> str:
+        """The profile asked for, or 422: one cached table per profile, so only real ones."""
+        chosen = profile or default_profile
+        if chosen not in profiles:
+            raise HTTPException(422, f"unknown profile; known: {', '.join(sorted(profiles))}")
+        return chosen
     app = FastAPI(title="Horizon search", version="1",
                   description="Hybrid (meaning + keyword) search of the Horizon warehouse.",
                   docs_url=None, redoc_url=None)  # /docs is served offline by web/docs.py
@@ -89,7 +101,7 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
                 kind: list[DocumentKind] | None, signal: Signal | None, region_only: bool,
                 funding_open: bool, now: datetime | None = None,
                 person: str | None = None) -> SearchFilters:
-        return SearchFilters(profile=profile or default_profile, date_from=date_from,
+        return SearchFilters(profile=known(profile), date_from=date_from,
                              date_to=date_to, themes=theme or [], sources=source or [],
                              kinds=kind or [], signal=signal, region_only=region_only,
                              funding_open=funding_open, now=now, person=person or None)
@@ -147,7 +159,7 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
     def api_document(document_id: uuid.UUID, profile: str | None = None) -> DocumentView:
         """One document with its enrichment: themes, signal and reasons, funding, cluster."""
         try:
-            return searcher.document(document_id, profile or default_profile)
+            return searcher.document(document_id, known(profile))
         except KeyError as error:
             raise HTTPException(404, f"no document {document_id}") from error
         except IndexNotPublished as error:
@@ -159,10 +171,11 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
         """More like this: the documents nearest in meaning."""
         started = time.perf_counter()
         try:
-            results = searcher.similar(document_id, SearchFilters(
-                profile=profile or default_profile), limit)
+            results = searcher.similar(document_id, SearchFilters(profile=known(profile)), limit)
         except KeyError as error:
             raise HTTPException(404, f"no document {document_id}") from error
+        except IndexNotPublished as error:
+            raise HTTPException(503, str(error)) from error
         return SearchResponse(query=f"like:{document_id}", generation=searcher.generation,
                               results=results,
                               took_ms=round((time.perf_counter() - started) * 1000, 1))
@@ -170,9 +183,12 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
     @app.get("/api/facets", response_model=Facets)
     def api_facets(profile: str | None = None) -> Facets:
         """Values the filters can take in this index."""
-        values = searcher.facets(profile or default_profile)
-        return Facets(profile=profile or default_profile, signals=[s.value for s in Signal],
-                      **values)
+        chosen = known(profile)
+        try:
+            values = searcher.facets(chosen)
+        except IndexNotPublished as error:
+            raise HTTPException(503, str(error)) from error
+        return Facets(profile=chosen, signals=[s.value for s in Signal], **values)
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
@@ -194,6 +210,7 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
     if token:
         app.add_middleware(TokenGuard, token=token)
         install_log_scrubber()
+    app.add_middleware(BrowserGuard, hosts=allowed_hosts(host))  # outermost: Host first
     return app
 
 

@@ -77,10 +77,11 @@ class GovukSearchSpider(scrapy.Spider):
 
     def __init__(self, source: str, base_url: str, supergroup: str, since: str = "",
                  known: str = "", max_items: str | int = 500, resume_start: str | int = 0,
-                 retry: str = "", **kwargs: Any) -> None:
+                 retry: str = "", skip: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.resume_start = int(resume_start or 0)
         self.retry = load_retry(retry)
+        self.skip = set(load_retry(skip))  # quarantined items: listed, not fetched
         self.source = source
         self.base_url = base_url.rstrip("/")
         self.supergroup = supergroup
@@ -135,6 +136,9 @@ class GovukSearchSpider(scrapy.Spider):
             yield {"type": "error", "url": hit.link, "reason": "search hit link is not a path"}
             return
         url = canonical_govuk_url(hit.link)
+        if url in self.skip:
+            yield {"type": "skipped", "url": url}
+            return
         if is_unchanged(hit, self.known.get(canonical_url(url))):
             yield {"type": "unchanged", "url": url}
             return

@@ -43,8 +43,9 @@ def page(server: str):
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(accept_downloads=True, viewport={"width": 1300,
-                                                                        "height": 850})
+        # bypass_csp: Playwright's wait_for_function evaluates strings, which the CSP forbids
+        context = browser.new_context(accept_downloads=True, bypass_csp=True,
+                                      viewport={"width": 1300, "height": 850})
         page = context.new_page()
         page.goto(server + "/")
         page.wait_for_selector("body[data-ready=true]")

@@ -42,6 +42,9 @@ PARALLEL_RETRIEVERS = True  # keyword search on a worker thread while FAISS runs
 _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="horizon-bm25")
 
 
+SUMMARY_PROFILES = 8  # per-profile tables held in memory at once (issue 12: bounded)
+
+
 class IndexNotPublished(RuntimeError):
     """No search replica beside this warehouse yet (run the flow or `horizon index rebuild`)."""
 
@@ -69,10 +72,12 @@ class _Generation:
         return self.documents[at], self.chunk_index[at]
 
     def summaries(self, profile: str) -> pa.Table:
-        """Held in memory (a few bytes a document), so results need no query per search."""
-        if profile not in self._summaries:  # two threads may both load it: same result
+        """Held in memory (a few bytes a document), so results need no query per search; the
+        SUMMARY_PROFILES last used are kept (LRU)."""
+        cached = self._summaries.pop(profile, None)  # two threads may both load it: same result
+        if cached is None:
             with self.con.cursor() as cur:
-                self._summaries[profile] = cur.execute(
+                cached = cur.execute(
                     "WITH d AS (SELECT id, row_number() OVER (ORDER BY id) AS pos FROM documents),"
                     " t AS (SELECT document_id, list(theme ORDER BY score DESC, theme) AS themes"
                     " FROM theme_scores WHERE profile = ? AND above_threshold"
@@ -81,7 +86,10 @@ class _Generation:
                     " LEFT JOIN t ON t.document_id = d.id LEFT JOIN document_insights i"
                     " ON i.document_id = d.id AND i.profile = ? ORDER BY d.pos",
                     [profile, profile]).fetch_arrow_table()
-        return self._summaries[profile]
+        self._summaries[profile] = cached
+        while len(self._summaries) > SUMMARY_PROFILES:
+            self._summaries.pop(next(iter(self._summaries)), None)
+        return cached
 
 
 @dataclass
