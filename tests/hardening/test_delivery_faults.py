@@ -14,10 +14,10 @@ import sys
 import uuid
 
 import pytest
+from data_paths import ROOT
 from delivery_faults import EVERYONE, counts, environment, smtp_scenario, webhook_scenario
 from delivery_world import RECIPIENTS
 from smtpfaults import FaultyWebhook, SmtpBehaviour
-from world import ROOT
 
 from delivery.email import SmtpConfig, SmtpSecurityError, check_smtp_security
 from delivery.secrets import redact

@@ -21,7 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from world import ROOT, small_snapshot
+from data_paths import ROOT
+from world import small_snapshot
 
 HORIZON = [sys.executable, "-m", "flows.cli", "run"]
 DELAYED = "regional/mirror/www.wmca.org.uk/news/index.html"

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from world import ROOT
+from data_paths import ROOT
 
 from delivery.alert_render import TITLE_CHARS
 from delivery.text import clip, extractive_summary, squash
