@@ -115,6 +115,10 @@ app.command(name="serve")(cli_delivery.serve)
 from flows import cli_classify  # noqa: E402
 
 app.command(name="classify")(cli_classify.classify)
+# issue 17: warehouse export and backfills
+from flows import cli_export  # noqa: E402
+
+app.command(name="export")(cli_export.export)
 
 
 if __name__ == "__main__":
