@@ -119,6 +119,9 @@ app.command(name="classify")(cli_classify.classify)
 from flows import cli_export  # noqa: E402
 
 app.command(name="export")(cli_export.export)
+from flows import cli_backfill  # noqa: E402
+
+app.command(name="backfill")(cli_backfill.backfill)
 
 
 if __name__ == "__main__":

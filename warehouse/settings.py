@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     download_timeout_seconds: int = Field(default=30, ge=1)
     # A source answering 429/503 with a longer Retry-After is reported, not waited for.
     retry_after_max_seconds: float = Field(default=60, ge=0)
+    # `horizon backfill`: a Dask scheduler to run on (tcp://host:8786); unset, a LocalCluster.
+    dask_address: str | None = None
+    dask_scheduler_port: int = Field(default=0, ge=0, le=65535)  # LocalCluster's; 0: any free
+    # The temporary Prefect API a backfill shares with its workers (0: a free port in 8000-8999).
+    backfill_api_port: int = Field(default=0, ge=0, le=65535)
     # Delivery: SMTP for the digest and alert emails (no host: files only, nothing is sent).
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)
