@@ -106,16 +106,18 @@ def shared_api(port: int | None = None) -> Iterator[None]:
         server.stop()
 
 
-def task_runner(workers: int, address: str | None, scheduler_port: int = 0):
+def task_runner(workers: int, address: str | None, scheduler_port: int = 0,
+                dashboard_port: int = 0):
     """Dask at `address`, else a LocalCluster of `workers` single-threaded processes on
-    loopback (scheduler on `scheduler_port`, 0 = any free port; no dashboard)."""
+    loopback (scheduler and its HTTP dashboard on these ports, 0 = any free port: distributed
+    serves the dashboard routes even without bokeh, and None does not turn them off)."""
     from prefect_dask import DaskTaskRunner
 
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_kwargs={
         "n_workers": workers, "threads_per_worker": 1, "processes": True, "host": "127.0.0.1",
-        "scheduler_port": scheduler_port, "dashboard_address": None})
+        "scheduler_port": scheduler_port, "dashboard_address": f"127.0.0.1:{dashboard_port}"})
 
 
 # Called by the writer after each window: (windows done, windows to do, documents so far). A

@@ -33,7 +33,8 @@ def backfill(
     if first is None or last is None or last < first:
         fail("--to must be a day on or after --from")
     settings = Settings()
-    runner = task_runner(workers, settings.dask_address, settings.dask_scheduler_port)
+    runner = task_runner(workers, settings.dask_address, settings.dask_scheduler_port,
+                         settings.dask_dashboard_port)
     with Progress(TextColumn("backfill"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total} windows, {task.fields[docs]} documents"), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=errors) as bar:
