@@ -157,7 +157,7 @@ def child(phase: str, db: Path, size: int, day_share: float, n_queries: int,
         out.update(_publish(db, full=True))
     elif phase == "day":
         sentences, pool = _pool(pool_cache)
-        new = max(20, round(size * day_share))
+        new = max(20, round(size * day_share / 20) * 20)  # whole documents of 20 chunks
         build_warehouse(db, new, sentences, pool, seed=12, first_doc=size // 20)
         from warehouse.db import connect
         with connect(db) as con:  # the day's deletions: a tenth as many chunks as added
@@ -227,6 +227,8 @@ def main() -> None:
     parser.add_argument("--day-share", type=float, default=0.003)
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--keep", type=Path, help="keep each size's warehouse under this folder")
+    parser.add_argument("--resume", action="store_true",
+                        help="with --keep: reuse the phases an earlier run finished")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--pool-cache", type=Path, help=argparse.SUPPRESS)
@@ -244,11 +246,20 @@ def main() -> None:
         folder = pool_dir / str(size)
         folder.mkdir(parents=True, exist_ok=True)
         db = folder / "bench.duckdb"
-        shutil.rmtree(folder / "bench.search", ignore_errors=True)
-        for stale in folder.glob("bench.duckdb*"):
-            stale.unlink()
-        runs = {phase: _run(args, phase, db, size, pool_dir / "pool")
-                for phase in ("build", "full", "day", "search", "rebuild")}
+        if not args.resume:
+            shutil.rmtree(folder / "bench.search", ignore_errors=True)
+            for stale in folder.glob("bench.duckdb*"):
+                stale.unlink()
+            for stale in folder.glob("phase-*.json"):
+                stale.unlink()
+        runs = {}
+        for phase in ("build", "full", "day", "search", "rebuild"):
+            saved = folder / f"phase-{phase}.json"
+            if args.resume and saved.exists():  # finished by an earlier run of this size
+                runs[phase] = json.loads(saved.read_text())
+                continue
+            runs[phase] = _run(args, phase, db, size, pool_dir / "pool")
+            saved.write_text(json.dumps(runs[phase]))
         print(table(size, runs), flush=True)
         print(json.dumps({"size": size, **runs}), flush=True)
 
