@@ -130,36 +130,6 @@ def _timed_searches(index, query_vectors: np.ndarray, k: int = 10
     return found, percentiles(timings)
 
 
-def _keyword_depths(searcher, queries: list[str], tuning: list[str]) -> dict:
-    """BM25 top-10 reading each term's best N postings, against reading them all (exhaustive)."""
-    from warehouse.search import keyword
-
-    generation = searcher._generation()
-    cur = generation.con.cursor()
-    default, runs = keyword.TERM_DEPTH, {}
-    for depth in (0, 5_000, 20_000, 50_000):
-        keyword.TERM_DEPTH = depth
-        found, timings = [], []
-        for q in queries:
-            t = time.perf_counter()
-            found.append(generation.keywords.search(cur, q, 100)[0])
-            timings.append(time.perf_counter() - t)
-        tuned = [generation.keywords.search(cur, q, 100)[0] for q in tuning]
-        runs[depth] = (found, tuned, percentiles(timings))
-    keyword.TERM_DEPTH = default
-
-    def overlap(found: list[np.ndarray], exhaustive: list[np.ndarray]) -> float:
-        return round(float(np.mean([len(set(a[:10]) & set(e[:10])) / max(1, min(10, len(e)))
-                                    for a, e in zip(found, exhaustive, strict=True)])), 4)
-
-    out: dict = {"default_depth": default, "exhaustive": runs[0][2]}
-    for depth in (5_000, 20_000, 50_000):
-        out[f"depth_{depth}"] = {**runs[depth][2],
-                                 "top10_overlap": overlap(runs[depth][0], runs[0][0]),
-                                 "tuning_top10_overlap": overlap(runs[depth][1], runs[0][1])}
-    return out
-
-
 def _rss_mb() -> int:
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
@@ -218,12 +188,11 @@ def _build_and_publish(db: Path, size: int, sentences: list[str], pool_vectors: 
                                "fts_s": report.keyword_seconds,
                                "vector_index_s": report.vector_seconds}
         _progress(f"{size}: published {out['publish_full']}")
-    # The daily flow's case: 1,000 new chunks (50 documents) then an incremental publish.
-    # Skipped above 200k chunks for time: the full-text part is rebuilt whole (= fts_s).
-    if size <= 200_000:
-        build_warehouse(db, 1_000, sentences, pool_vectors, seed=12, first_doc=size // 20)
+    # The daily flow's case: 1,000 new chunks (50 documents) then an incremental publish
+    # (bench/scale.py measures it against a full rebuild at 1M chunks and more).
+    build_warehouse(db, 1_000, sentences, pool_vectors, seed=12, first_doc=size // 20)
     with connect(db) as con:
-        report = publish_search_index(con, db) if size <= 200_000 else None
+        report = publish_search_index(con, db)
     if report is not None:
         out["publish_incremental_1000_new"] = {
             "index_kind": report.index_kind, "rebuilt": report.rebuilt,
@@ -301,7 +270,6 @@ def run_size(size: int, n_queries: int, hnsw: bool, pool_cache: Path | None,
             out["of_which_query_encoding"] = percentiles(encode_t)
             out["of_which_search"] = percentiles(search_t)
             out["rss_mb_after_search"] = _rss_mb()
-            out["keyword_depths"] = _keyword_depths(searcher, queries, tuning)
             published = vectors.read_index(sorted(search_dir(db).glob("vectors-*.faiss"))[-1])
             published_ids = np.sort(vectors.index_ids(published))
             matrix = vectors.reconstruct(published, published_ids)

@@ -159,6 +159,13 @@ from flows import cli_people  # noqa: E402
 app.command(name="people")(cli_people.people)
 app.command(name="person")(cli_people.person)
 app.command(name="who")(cli_people.who)
+# issue 17: warehouse export and backfills
+from flows import cli_export  # noqa: E402
+
+app.command(name="export")(cli_export.export)
+from flows import cli_backfill  # noqa: E402
+
+app.command(name="backfill")(cli_backfill.backfill)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ sentences per document (those of its best chunks) are encoded again for evidence
 across documents. spaCy runs once over bounded windows of every document (the opening, and short
 windows around later gazetteer mentions); lexicon and regex steps are linear in a bounded text.
 `timings`, if given, collects seconds per stage (bench/enrich_throughput.py prints them).
+
+`enrich_for_profiles` scores the same encoding for several profiles (a national deployment):
+one chunking and encoding, then one cheap pass per profile (bench/profiles_cost.py measures it).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
@@ -40,6 +44,37 @@ from warehouse.records import Chunk, Document, DocumentInsight, Enrichment
 _BATCHES_PER_CALL = 8
 
 
+@dataclass
+class Encoded:
+    """What enrichment computes once per document, whatever the profile: chunks and vectors."""
+
+    documents: Sequence[Document]
+    chunked: list[list[Chunk]]
+    vectors: list[np.ndarray]  # per document, its chunk vectors
+    sentences: list | None = None  # in-context evidence: candidate sentences of each chunk ...
+    sentence_vectors: list[np.ndarray] | None = None  # ... and their vectors from its pass
+
+
+def encode_documents(documents: Sequence[Document], encoder: TextEncoder, config: NlpConfig,
+                     clock: dict[str, float] | None = None) -> Encoded:
+    """Chunk and encode the documents (the cost floor), once for any number of profiles."""
+    clock = clock if clock is not None else {}
+    with _stage(clock, "chunking"):
+        chunked = [chunk_document(document, config) for document in documents]
+    texts = [c.text for chunks in chunked for c in chunks]
+    sizes = [len(chunks) for chunks in chunked]
+    if _in_context(encoder, config):
+        with _stage(clock, "chunking"):
+            sentences = [sentence_candidates(text, config.themes) for text in texts]
+        with _stage(clock, "encode chunks"):
+            vectors, sentence_vectors = embed_texts_with_spans(
+                texts, [[span for span, _ in row] for row in sentences], encoder, config)
+        return Encoded(documents, chunked, _split(vectors, sizes), sentences, sentence_vectors)
+    with _stage(clock, "encode chunks"):
+        vectors = embed_texts(texts, encoder, config)
+    return Encoded(documents, chunked, _split(vectors, sizes))
+
+
 def enrich_documents(
     documents: Sequence[Document],
     kit: EnrichmentKit,
@@ -50,32 +85,45 @@ def enrich_documents(
     timings: dict[str, float] | None = None,
 ) -> list[Enrichment]:
     """One Enrichment (with its insight) per document, in input order."""
-    _check_compatible(kit, encoder, config)
+    return enrich_for_profiles(documents, [kit], encoder, config, now=now,
+                               timings=timings)[kit.profile.id]
+
+
+def enrich_for_profiles(
+    documents: Sequence[Document],
+    kits: Sequence[EnrichmentKit],
+    encoder: TextEncoder,
+    config: NlpConfig,
+    *,
+    now: datetime | None = None,
+    timings: dict[str, float] | None = None,
+) -> dict[str, list[Enrichment]]:
+    """Per profile (kit), one Enrichment per document: the documents are chunked and encoded
+    once, then themes, evidence, signal, places and funding are scored for each profile."""
+    for kit in kits:
+        _check_compatible(kit, encoder, config)
     if not documents:
-        return []
-    now = now or datetime.now(UTC)
+        return {kit.profile.id: [] for kit in kits}
     clock = timings if timings is not None else {}
-    with _stage(clock, "chunking"):
-        chunked = [chunk_document(document, config) for document in documents]
-    texts = [c.text for chunks in chunked for c in chunks]
-    sizes = [len(chunks) for chunks in chunked]
-    in_context = _in_context(encoder, config)
-    if in_context:
-        with _stage(clock, "chunking"):
-            sentences = [sentence_candidates(text, config.themes) for text in texts]
-        with _stage(clock, "encode chunks"):
-            vectors, sentence_vectors = embed_texts_with_spans(
-                texts, [[span for span, _ in row] for row in sentences], encoder, config)
-    else:
-        with _stage(clock, "encode chunks"):
-            vectors = embed_texts(texts, encoder, config)
-    per_document = _split(vectors, sizes)
+    encoded = encode_documents(documents, encoder, config, clock)
+    return {kit.profile.id: score_encoded(encoded, kit, encoder, config,
+                                          now=now or datetime.now(UTC), clock=clock)
+            for kit in kits}
+
+
+def score_encoded(encoded: Encoded, kit: EnrichmentKit, encoder: TextEncoder, config: NlpConfig,
+                  *, now: datetime, clock: dict[str, float]) -> list[Enrichment]:
+    """One profile's pass over encoded documents (the encoder is only needed for evidence
+    sentences when they are not encoded in context)."""
+    documents, chunked, per_document = encoded.documents, encoded.chunked, encoded.vectors
     with _stage(clock, "theme head"):
         matches = [score_themes(v, kit.themes) for v in per_document]
     with _stage(clock, "encode evidence sentences"):
         candidates, per_document_sentences = (
-            _in_context_evidence(chunked, matches, sentences, sentence_vectors, encoder, config)
-            if in_context else _separate_evidence(chunked, matches, encoder, config))
+            _in_context_evidence(chunked, matches, encoded.sentences, encoded.sentence_vectors,
+                                 encoder, config)
+            if encoded.sentences is not None
+            else _separate_evidence(chunked, matches, encoder, config))
     with _stage(clock, "spaCy entities"):
         entities = _entities(documents, kit, config)
 

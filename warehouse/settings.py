@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     quarantine_after_attempts: int = Field(default=3, ge=1)
     # How long `horizon run` waits for Prefect's temporary server on a busy machine.
     prefect_startup_timeout_seconds: int = Field(default=180, ge=5)
+    # `horizon backfill`: a Dask scheduler to run on (tcp://host:8786); unset, a LocalCluster.
+    dask_address: str | None = None
+    dask_scheduler_port: int = Field(default=0, ge=0, le=65535)  # LocalCluster's; 0: any free
+    dask_dashboard_port: int = Field(default=0, ge=0, le=65535)  # its HTTP dashboard, loopback
+    # The temporary Prefect API a backfill shares with its workers (0: a free port in 8000-8999).
+    backfill_api_port: int = Field(default=0, ge=0, le=65535)
     # Delivery: SMTP for the digest and alert emails (no host: files only, nothing is sent).
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)

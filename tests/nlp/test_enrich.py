@@ -135,3 +135,29 @@ def test_enrich_in_context_setting_needs_an_encoder_with_spans(
     found = enrich_documents(_documents(2), fake_kit, fake_encoder, config, now=NOW)
     assert all(s.evidence for e in found for s in e.theme_scores)
     assert len(fake_encoder.calls) == 2  # chunks, then evidence sentences on their own
+
+
+def test_enrich_for_profiles_encodes_once_and_scores_each_profile(
+    wmca: Profile, nlp_config: NlpConfig, config_dir
+) -> None:
+    from nlp.enrich import enrich_for_profiles
+    from nlp.kit import build_kit
+    from warehouse.profiles import load_profile
+
+    cpca = load_profile(config_dir, "cpca")
+    kits = [build_kit(p, HashingEncoder(), nlp_config, config_dir, with_spacy=False)
+            for p in (wmca, cpca)]
+    documents = _documents(3)
+    in_context = nlp_config.model_copy(update={"themes": nlp_config.themes.model_copy(
+        update={"evidence_encoding": "in_context"})})
+    counting = SpanHashingEncoder()
+    both = enrich_for_profiles(documents, kits, counting, in_context, now=NOW)
+    one = SpanHashingEncoder()
+    enrich_documents(documents, kits[0], one, in_context, now=NOW)
+    assert counting.calls == one.calls  # the encoding is shared, not repeated per profile
+    assert set(both) == {"wmca", "cpca"}
+    for kit in kits:
+        alone = enrich_documents(documents, kit, SpanHashingEncoder(), in_context, now=NOW)
+        assert [e.model_dump() for e in both[kit.profile.id]] == [e.model_dump() for e in alone]
+    assert {s.theme for s in both["cpca"][0].theme_scores} != {
+        s.theme for s in both["wmca"][0].theme_scores}

@@ -103,11 +103,13 @@ def test_search_index_of_an_older_horizon_is_refused_then_rebuilt_by_the_next_ru
     world = save_world(tmp_path / "h.duckdb")
     manifest_path = search_dir(world.db) / replica.MANIFEST
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    del manifest["postings"]  # as published before the postings files existed
+    for key in ("segments", "terms"):  # as published before the keyword segments existed
+        del manifest[key]
+    manifest["postings"] = "postings-000001"
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(IndexNotPublished, match=r"older Horizon.*horizon index rebuild"):
         Searcher(world.db).search("HS2", None)
-    assert "missing file postings-missing.offsets" in check(world.db).problems
+    assert "missing file terms-missing.txt" in check(world.db).problems
     with connect(world.db) as con:  # same warehouse, but the refresh must not skip it
         assert refresh_search_index(con, world.db).startswith("search index generation 2")
     assert Searcher(world.db).search("HS2", None)[0].id == world.ids["hs2-update"]

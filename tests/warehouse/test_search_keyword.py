@@ -1,37 +1,48 @@
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 import pytest
 from test_search_world import World, save_world
 
-from warehouse.search import keyword
-from warehouse.search.replica import ChunkTexts, read_manifest, search_dir
+from warehouse.search import keyword, segments
+from warehouse.search.replica import read_manifest, search_dir
+from warehouse.search.segments import SegmentedKeywordIndex
 
 QUERY = "bus transport fund Coventry"
 
 
 class Replica:
+    """The published keyword segments, and an oracle: the extension's own full-text index built
+    in one pass over the same chunks (match_bm25)."""
+
     def __init__(self, db: Path) -> None:
         directory = search_dir(db)
         manifest = read_manifest(directory)
         self.con = duckdb.connect(str(directory / manifest["replica"]), read_only=True)
         keyword.load_fts(self.con)
         self.vids = np.sort(self.con.execute("SELECT vid FROM chunks").fetchnumpy()["vid"])
-        texts = ChunkTexts(directory / manifest["texts"])
-        self.text = lambda vid: texts[int(np.searchsorted(self.vids, vid))]
-        self.index = keyword.KeywordIndex(self.con, directory / manifest["postings"], self.vids,
-                                          self.text)
+        self.index = SegmentedKeywordIndex(directory, manifest, self.vids)
+        self.text = self.index.text
+        self.oracle = duckdb.connect()
+        keyword.load_fts(self.oracle)
+        self.oracle.execute("CREATE TABLE chunks (vid BIGINT, text VARCHAR)")
+        self.oracle.executemany("INSERT INTO chunks VALUES (?, ?)",
+                                [(int(v), self.text(int(v))) for v in self.vids])
+        self.oracle.execute(
+            "PRAGMA create_fts_index('chunks', 'vid', 'text', stemmer = 'porter',"
+            f" stopwords = 'english', ignore = '{keyword._IGNORE}', strip_accents = 1,"
+            " lower = 1)")
 
     def search(self, query: str, k: int = 50, allowed: np.ndarray | None = None):
         return self.index.search(self.con, query, k, allowed)
 
     def bm25(self, query: str) -> dict[int, float]:
         """The extension's own BM25 (match_bm25), the oracle."""
-        return dict(self.con.execute(
+        return dict(self.oracle.execute(
             "SELECT vid, fts_main_chunks.match_bm25(vid, ?) AS s FROM chunks WHERE s IS NOT NULL",
             [query]).fetchall())
 
@@ -42,11 +53,11 @@ def replica(tmp_path_factory: pytest.TempPathFactory):
     rep = Replica(world.db)
     yield rep
     rep.con.close()
+    rep.oracle.close()
 
 
 @pytest.mark.parametrize("query", [QUERY, "HS2", "Levelling Up Fund", "affordable homes"])
-def test_search_keyword_scores_are_the_extensions_bm25(replica, monkeypatch, query) -> None:
-    monkeypatch.setattr(keyword, "TERM_DEPTH", 0)
+def test_search_keyword_scores_are_the_extensions_bm25(replica, query) -> None:
     vids, scores = replica.search(query)
     expected = replica.bm25(query)
     assert len(vids) == len(expected) > 0
@@ -55,37 +66,7 @@ def test_search_keyword_scores_are_the_extensions_bm25(replica, monkeypatch, que
     assert list(scores) == sorted(scores, reverse=True)
 
 
-def test_search_keyword_depth_deeper_than_any_term_changes_nothing(replica, monkeypatch) -> None:
-    monkeypatch.setattr(keyword, "TERM_DEPTH", 0)
-    exhaustive = replica.search(QUERY)
-    monkeypatch.setattr(keyword, "TERM_DEPTH", 10_000)
-    pruned = replica.search(QUERY)
-    assert list(pruned[0]) == list(exhaustive[0])
-    assert list(pruned[1]) == pytest.approx(list(exhaustive[1]), rel=1e-6)
-
-
-def test_search_keyword_depth_reads_only_each_terms_best_postings(replica, monkeypatch) -> None:
-    monkeypatch.setattr(keyword, "TERM_DEPTH", 1)
-    vids, _ = replica.search(QUERY)
-    best = set()
-    for term in replica.index.terms(replica.con, QUERY):
-        stem = replica.con.execute("SELECT term FROM fts_main_chunks.dict WHERE termid = ?",
-                                   [term]).fetchone()[0]
-        ranked = sorted(replica.bm25(stem).items(), key=lambda item: (-item[1], item[0]))
-        best.add(ranked[0][0])
-    assert set(vids.tolist()) == best
-
-
-def test_search_keyword_postings_are_sorted_by_impact_within_each_term(replica) -> None:
-    offsets, impacts = replica.index._offsets, replica.index._impacts
-    for start, end in itertools.pairwise(offsets):
-        assert np.all(np.diff(impacts[start:end]) <= 0)
-    assert offsets[-1] == len(impacts) == len(replica.index._chunks)
-
-
-def test_search_keyword_filter_returns_only_allowed_chunks_and_stays_exhaustive(
-        replica, monkeypatch) -> None:
-    monkeypatch.setattr(keyword, "TERM_DEPTH", 1)  # a filter ignores the depth
+def test_search_keyword_filter_returns_only_allowed_chunks(replica) -> None:
     expected = replica.bm25(QUERY)
     allowed = np.array(sorted(expected)[1::2], dtype=np.int64)
     vids, scores = replica.search(QUERY, allowed=allowed)
@@ -109,22 +90,24 @@ def test_search_keyword_unknown_and_stop_words_find_nothing(replica) -> None:
         assert vids.size == scores.size == 0
 
 
-def test_search_keyword_k_cuts_ties_by_chunk_order(replica, monkeypatch) -> None:
-    monkeypatch.setattr(keyword, "TERM_DEPTH", 0)
+def test_search_keyword_k_cuts_ties_by_chunk_order(replica) -> None:
     everything = replica.search(QUERY, k=1000)
     for k in (1, 2, 5):
         top = replica.search(QUERY, k=k)
         assert list(top[0]) == list(everything[0][:k])
 
 
-def test_search_keyword_index_of_an_empty_replica(tmp_path: Path) -> None:
-    con = duckdb.connect(str(tmp_path / "r.duckdb"))
-    con.execute("CREATE TABLE chunks (vid BIGINT, text VARCHAR)")
-    con.execute("INSERT INTO chunks VALUES (0, 'the and of')")
-    keyword.build_keyword_index(con, tmp_path / "postings-000001")
-    index = keyword.KeywordIndex(con, tmp_path / "postings-000001", np.array([0]), lambda v: "")
-    assert index.search(con, "bus", 10)[0].size == 0
-    assert all(p.exists() for p in keyword.postings_files(tmp_path / "postings-000001"))
+def test_search_keyword_index_of_only_stop_words_finds_nothing(tmp_path: Path) -> None:
+    dictionary = segments.Dictionary()
+    batch = pa.table({"vid": [0], "text": ["the and of"]})
+    assert segments.build_segment(tmp_path, "s000001_000", batch, dictionary) == 1
+    manifest = {"terms": "terms-000001.txt",
+                "segments": [{"name": "s000001_000", "chunks": 1, "live": 1}]}
+    dictionary.write(tmp_path / manifest["terms"])
+    index = SegmentedKeywordIndex(tmp_path, manifest, np.array([0]))
+    con = duckdb.connect()
+    keyword.load_fts(con)
+    assert index.search(con, "bus", 10)[0].size == 0 and index.text(0) == "the and of"
 
 
 @pytest.mark.parametrize("text", [
@@ -133,5 +116,5 @@ def test_search_keyword_index_of_an_empty_replica(tmp_path: Path) -> None:
     "", "''; DROP TABLE chunks; --", "\x00nul",
 ])
 def test_search_keyword_python_tokeniser_matches_the_index(replica, text) -> None:
-    expected = replica.con.execute("SELECT fts_main_chunks.tokenize(?)", [text]).fetchone()[0]
+    expected = replica.oracle.execute("SELECT fts_main_chunks.tokenize(?)", [text]).fetchone()[0]
     assert keyword.tokenize(text) == [t for t in expected if t]

@@ -8,9 +8,14 @@ import duckdb
 import numpy as np
 
 from warehouse.search import vectors
-from warehouse.search.keyword import postings_files
 from warehouse.search.models import IndexCheck
-from warehouse.search.replica import _CURRENT_CHUNKS, read_manifest, search_dir, sql_literal
+from warehouse.search.replica import (
+    _CURRENT_CHUNKS,
+    missing_keyword_files,
+    read_manifest,
+    search_dir,
+    sql_literal,
+)
 
 
 def check_search_index(con: duckdb.DuckDBPyConnection, db_path: Path) -> IndexCheck:
@@ -25,9 +30,7 @@ def check_search_index(con: duckdb.DuckDBPyConnection, db_path: Path) -> IndexCh
     check = IndexCheck(ok=True, generation=manifest["generation"],
                        index_kind=manifest.get("index_kind"), warehouse_chunks=warehouse_chunks)
     replica, index_path = directory / manifest["replica"], directory / manifest["vectors"]
-    postings = postings_files(directory / manifest.get("postings", "postings-missing"))
-    for path in (replica, index_path, directory / manifest.get("texts", "texts-missing"),
-                 *postings):
+    for path in (replica, index_path, *missing_keyword_files(directory, manifest)):
         if not path.exists():
             check.problems.append(f"missing file {path.name}")
     if check.problems:
@@ -45,7 +48,6 @@ def check_search_index(con: duckdb.DuckDBPyConnection, db_path: Path) -> IndexCh
             " (SELECT count(*) FROM chk.chunks)"
         ).fetchone()
         replica_vids = np.sort(con.execute("SELECT vid FROM chk.chunks").fetchnumpy()["vid"])
-        fts_docs = con.execute("SELECT count(*) FROM chk.fts_main_chunks.docs").fetchone()[0]
     finally:
         con.execute("DETACH chk")
     index = vectors.read_index(index_path)
@@ -54,8 +56,9 @@ def check_search_index(con: duckdb.DuckDBPyConnection, db_path: Path) -> IndexCh
     if not np.array_equal(ids, replica_vids.astype(np.int64)):
         check.problems.append(f"FAISS index holds {len(ids)} vectors, replica maps "
                               f"{len(replica_vids)} chunks, and they differ")
-    if fts_docs != check.replica_chunks:
-        check.problems.append(f"full-text index covers {fts_docs} of "
+    keyword_chunks = sum(s["live"] for s in manifest.get("segments", []))
+    if keyword_chunks != check.replica_chunks:
+        check.problems.append(f"keyword index covers {keyword_chunks} of "
                               f"{check.replica_chunks} chunks")
     for name, count in (("missing from the index", check.missing),
                         ("in the index but gone from the warehouse", check.extra),

@@ -24,7 +24,7 @@ import pyarrow as pa
 from warehouse.records import DocumentInsight, ThemeScore
 from warehouse.search import vectors
 from warehouse.search.filters import filter_condition
-from warehouse.search.keyword import KeywordIndex, has_phrases, load_fts, split_query
+from warehouse.search.keyword import has_phrases, load_fts, split_query
 from warehouse.search.models import (
     DocumentView,
     Passage,
@@ -32,7 +32,8 @@ from warehouse.search.models import (
     SearchFilters,
     SearchResult,
 )
-from warehouse.search.replica import ChunkTexts, is_current_format, read_manifest, search_dir
+from warehouse.search.replica import is_current_format, read_manifest, search_dir
+from warehouse.search.segments import SegmentedKeywordIndex
 from warehouse.search.text import highlight_spans, passage_window
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
@@ -54,18 +55,17 @@ class _Generation:
     number: int
     con: duckdb.DuckDBPyConnection
     index: faiss.Index
-    texts: ChunkTexts
     vids: np.ndarray  # sorted FAISS ids of every chunk ...
     documents: np.ndarray  # ... the position of its document in `document_ids` ...
     chunk_index: np.ndarray  # ... and its index within the document
     document_ids: list[uuid.UUID]  # every document, by id
     cards: pa.Table  # ... and what a result shows of it, row for row
-    keywords: KeywordIndex | None = None
+    keywords: SegmentedKeywordIndex | None = None  # BM25, and the chunks' texts
     # Per profile, row for row with `cards`: themes above threshold (best first), signal, region.
     _summaries: dict[str, pa.Table] = field(default_factory=dict)
 
     def text(self, vid: int) -> str:
-        return self.texts[int(np.searchsorted(self.vids, vid))]
+        return self.keywords.text(vid)
 
     def locate(self, vids: list[int]) -> tuple[np.ndarray, np.ndarray]:
         at = np.searchsorted(self.vids, np.asarray(vids, dtype=np.int64))
@@ -139,10 +139,8 @@ class Searcher:
                 # The old generation is NOT closed here: requests on other threads may still be
                 # reading it (closing the connection closes their cursors: "No open result set",
                 # "Connection already closed"). It closes when the last of them drops it.
-                texts = ChunkTexts(self.directory / manifest["texts"])
-                gen = _Generation(manifest["generation"], con, index, texts, *_documents(con))
-                gen.keywords = KeywordIndex(con, self.directory / manifest["postings"],
-                                            gen.vids, gen.text)
+                gen = _Generation(manifest["generation"], con, index, *_documents(con))
+                gen.keywords = SegmentedKeywordIndex(self.directory, manifest, gen.vids)
                 self._current = gen
             return self._current
 
@@ -224,8 +222,8 @@ class Searcher:
         if insight and insight.cluster_id:
             cluster = cur.execute("SELECT count(*) FROM document_insights WHERE cluster_id = ?"
                                   " AND profile = ?", [insight.cluster_id, profile]).fetchone()[0]
-        passages = [Passage(chunk_index=i, text=t) for i, t in cur.execute(
-            "SELECT chunk_index, text FROM chunks WHERE document_id = ? ORDER BY chunk_index"
+        passages = [Passage(chunk_index=i, text=gen.text(vid)) for i, vid in cur.execute(
+            "SELECT chunk_index, vid FROM chunks WHERE document_id = ? ORDER BY chunk_index"
             " LIMIT 6", [document_id]).fetchall()]
         keys = ("id", "title", "url", "source", "kind", "published_at", "summary",
                 "organisations", "opens_at", "closes_at")

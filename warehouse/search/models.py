@@ -109,5 +109,7 @@ class PublishReport(BaseModel):
     removed: int
     rebuilt: bool
     seconds: float
-    keyword_seconds: float = 0.0  # of `seconds`: the full-text index and its postings
+    keyword_seconds: float = 0.0  # of `seconds`: the keyword segments (new, merged)
     vector_seconds: float = 0.0  # of `seconds`: updating or building the FAISS index
+    segments: int = 0  # keyword segments of the generation
+    merged: int = 0  # segments merged by this publish

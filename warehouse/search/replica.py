@@ -1,13 +1,16 @@
 """Publishing the search replica: a read-only copy of what search needs, plus the FAISS index.
 
 Beside `horizon.duckdb` lives `horizon.search/` with `manifest.json` naming the current generation's
-`replica-NNNNNN.duckdb` (documents, chunks with their FAISS ids, themes, insights, FTS index) and
-`vectors-NNNNNN.faiss`. The writer builds a new generation in temporary files, renames them into
-place, then replaces the manifest atomically: searchers see the old generation or the new one,
-never a mix, and never open the warehouse itself (DuckDB lets one process write it).
+`replica-NNNNNN.duckdb` (documents, chunks with their FAISS ids, themes, insights),
+`vectors-NNNNNN.faiss`, `terms-NNNNNN.txt` and the keyword segments it lists (segments.py; a
+segment is shared by every generation that lists it). The writer builds a new generation in
+temporary files, renames them into place, then replaces the manifest atomically: searchers see
+the old generation or the new one, never a mix, and never open the warehouse itself (DuckDB
+lets one process write it).
 
-The vector index is updated incrementally: a chunk keeps its FAISS id (`vid`) while its text and
-model are unchanged; changed and removed chunks are taken out, new ones added.
+Both indexes are updated incrementally: a chunk keeps its FAISS id (`vid`) while its text and
+model are unchanged; changed and removed chunks are taken out (tombstones in the keyword
+segments), new ones added (one new keyword segment, vectors added to the trained IVF lists).
 """
 
 from __future__ import annotations
@@ -19,11 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import faiss
 import numpy as np
 import pyarrow as pa
 
-from warehouse.search import vectors
-from warehouse.search.keyword import build_keyword_index, postings_files
+from warehouse.search import segments, vectors
 from warehouse.search.models import PublishReport
 
 MANIFEST = "manifest.json"
@@ -76,19 +79,31 @@ def _previous(directory: Path, manifest: dict | None) -> tuple[Path, Path] | Non
     if not is_current_format(manifest):  # none, or written by an older Horizon
         return None
     replica, index = directory / manifest["replica"], directory / manifest["vectors"]
-    others = [directory / manifest["texts"], *postings_files(directory / manifest["postings"])]
-    present = replica.exists() and index.exists() and all(p.exists() for p in others)
+    present = replica.exists() and index.exists() and not missing_keyword_files(directory,
+                                                                                manifest)
     return (replica, index) if present else None
+
+
+def missing_keyword_files(directory: Path, manifest: dict) -> list[Path]:
+    paths = [directory / manifest.get("terms", "terms-missing.txt")]
+    for seg in manifest.get("segments", []):
+        paths += segments.segment_files(directory, seg["name"])
+    return [path for path in paths if not path.exists()]
 
 
 def is_current_format(manifest: dict | None) -> bool:
     """Whether this Horizon can search the generation (older ones lack files it reads)."""
-    return bool(manifest) and "texts" in manifest and "postings" in manifest
+    return bool(manifest) and "segments" in manifest and "terms" in manifest
 
 
 def publish_search_index(con: duckdb.DuckDBPyConnection, db_path: Path, *,
                          full: bool = False, index_kind: str | None = None) -> PublishReport:
-    """Build and publish a new generation from the warehouse open on `con` (the writer's)."""
+    """Build and publish a new generation from the warehouse open on `con` (the writer's).
+
+    Incremental unless `full` (or nothing usable was published): the keyword index gains one
+    segment of the new chunks, the FAISS index their vectors; only they are read from the
+    warehouse besides the chunk and document metadata.
+    """
     started = time.perf_counter()
     directory = search_dir(db_path)
     directory.mkdir(parents=True, exist_ok=True)
@@ -111,96 +126,105 @@ def publish_search_index(con: duckdb.DuckDBPyConnection, db_path: Path, *,
         removed = (np.array([r[0] for r in con.execute(
             "SELECT vid FROM prev.chunks ANTI JOIN rep.chunks USING (vid)").fetchall()],
             dtype=np.int64) if previous else np.zeros(0, dtype=np.int64))
-        added_ids, added_vectors = _vectors(con, next_vid)
         count, top = con.execute("SELECT count(*), max(vid) FROM rep.chunks").fetchone()
+        live = np.sort(con.execute("SELECT vid FROM rep.chunks").fetchnumpy()["vid"]).astype(
+            np.int64)
+        keyword_started = time.perf_counter()
+        keyword_state = build_keyword_index(con, directory, generation,
+                                            manifest if previous else None, next_vid, live)
+        keyword_seconds = time.perf_counter() - keyword_started
+        vector_started = time.perf_counter()
+        index, rebuilt, training, added = _vector_index(con, previous, manifest, index_kind,
+                                                        count, next_vid, removed)
+        vector_seconds = time.perf_counter() - vector_started
     finally:
         for alias in ("rep", "prev"):
             if alias in {r[0] for r in con.execute("SELECT database_name FROM duckdb_databases()"
                                                    ).fetchall()}:
                 con.execute(f"DETACH {alias}")
 
-    kind = index_kind or ("exact" if count <= vectors.EXACT_MAX_VECTORS else "ivf")
-    vector_started = time.perf_counter()
-    rebuilt = True
-    if previous and not index_kind:
-        index = vectors.read_index(previous[1])
-        if vectors.index_kind(index) == kind or (kind == "exact" and count > 0 and
-                                                 vectors.index_kind(index) == "ivf"):
-            vectors.update_index(index, removed, added_ids, added_vectors)
-            rebuilt = False
-    if rebuilt:
-        index = vectors.build_index(added_ids, added_vectors, kind=kind)
-    vector_seconds = time.perf_counter() - vector_started
-
-    texts_name = f"texts-{generation:06d}.bin"
-    postings_name = f"postings-{generation:06d}"
-    with duckdb.connect(str(tmp_replica)) as rep:
-        keyword_started = time.perf_counter()
-        build_keyword_index(rep, directory / postings_name)
-        keyword_seconds = time.perf_counter() - keyword_started
-        rep.execute("CHECKPOINT")
-        write_texts(rep, directory / texts_name)
     vectors.write_index(index, directory / vectors_name)
     os.replace(tmp_replica, directory / replica_name)
     report = PublishReport(generation=generation, index_kind=vectors.index_kind(index),
-                           chunks=count, added=len(added_ids), removed=len(removed),
+                           chunks=count, added=added, removed=len(removed),
                            rebuilt=rebuilt, seconds=round(time.perf_counter() - started, 3),
                            keyword_seconds=round(keyword_seconds, 3),
-                           vector_seconds=round(vector_seconds, 3))
+                           vector_seconds=round(vector_seconds, 3),
+                           segments=len(keyword_state["segments"]),
+                           merged=keyword_state["merged"])
     _write_manifest(directory, {
         "generation": generation, "replica": replica_name, "vectors": vectors_name,
-        "texts": texts_name, "postings": postings_name,
+        "terms": keyword_state["terms"], "segments": keyword_state["segments"],
         "index_kind": report.index_kind, "chunks": count,
         "next_vid": max(next_vid, (top or -1) + 1), "fingerprint": fingerprint,
-        "published_at": datetime.now(UTC).isoformat(),
+        "vector_training": training, "published_at": datetime.now(UTC).isoformat(),
     })
     con.execute(
         "INSERT OR REPLACE INTO search_publications VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [generation, datetime.now(UTC), report.index_kind, count, report.added, report.removed,
          rebuilt, fingerprint, report.seconds],
     )
-    _remove_old_generations(directory, generation)
+    _remove_old_generations(directory, generation, manifest)
     return report
 
 
-def write_texts(rep: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Chunk texts in vid order as one UTF-8 blob with an offsets header, for O(1) lookups.
+def build_keyword_index(con: duckdb.DuckDBPyConnection, directory: Path, generation: int,
+                        previous: dict | None, first_new_vid: int, live: np.ndarray) -> dict:
+    """The generation's keyword segments: the previous ones plus one of the chunks new since
+    (vid >= first_new_vid, read from rep.chunks joined to the warehouse), then any merges due.
 
-    DuckDB decompresses a whole row group to read one long text; search shows ~10 passages a
-    query, so they are read from this memory-mapped file instead.
+    Reads only the new chunks' texts; `live` (sorted vids of the generation) marks tombstones.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    count = rep.execute("SELECT count(*) FROM chunks").fetchone()[0]
-    offsets = np.zeros(count + 1, dtype=np.int64)
-    with tmp.open("wb") as out:
-        out.write(np.int64(count).tobytes())
-        out.write(offsets.tobytes())  # placeholder, rewritten below
-        result = rep.execute("SELECT text FROM chunks ORDER BY vid")
-        at, row = 0, 0
-        while batch := result.fetchmany(10_000):
-            for (text,) in batch:
-                data = text.encode("utf-8")
-                out.write(data)
-                at += len(data)
-                row += 1
-                offsets[row] = at
-        out.seek(8)
-        out.write(offsets.tobytes())
-    os.replace(tmp, path)
+    dictionary = (segments.Dictionary.read(directory / previous["terms"]) if previous
+                  else segments.Dictionary())
+    kept = [dict(s) for s in previous["segments"]] if previous else []
+    reader = con.execute(
+        "SELECT r.vid, c.text FROM rep.chunks r JOIN main.chunks c ON c.id = r.id"
+        " WHERE r.vid >= ? ORDER BY r.vid", [first_new_vid]).fetch_record_batch(
+        segments.SEGMENT_CHUNKS)
+    for number, batch in enumerate(reader):
+        name = f"s{generation:06d}_{number:03d}"
+        chunks = segments.build_segment(directory, name, pa.Table.from_batches([batch]),
+                                        dictionary)
+        kept.append({"name": name, "chunks": chunks, "live": chunks})
+    alive = np.zeros(int(live[-1]) + 1 if len(live) else 0, dtype=bool)
+    alive[live] = True
+    for seg in kept:
+        seg_vids = np.fromfile(directory / (seg["name"] + ".vids"), dtype=np.uint32)
+        seg["live"] = int(alive[seg_vids[seg_vids < len(alive)]].sum())
+    merged = 0
+    for number, group in enumerate(segments.plan_merges(kept)):
+        name = f"s{generation:06d}_m{number:02d}"
+        chunks = segments.merge_segments(directory, name, group, alive)
+        kept = [s for s in kept if s["name"] not in group]
+        kept.append({"name": name, "chunks": chunks, "live": chunks})
+        merged += len(group)
+    kept = [s for s in kept if s["live"]]
+    terms = f"terms-{generation:06d}.txt"
+    dictionary.write(directory / terms)
+    return {"terms": terms, "segments": kept, "merged": merged}
 
 
-class ChunkTexts:
-    """Read side of `write_texts`: text of the i-th chunk in vid order."""
-
-    def __init__(self, path: Path) -> None:
-        self._data = np.memmap(path, dtype=np.uint8, mode="r")
-        count = int(self._data[:8].view(np.int64)[0])
-        self._offsets = self._data[8:8 + 8 * (count + 1)].view(np.int64)
-        self._base = 8 + 8 * (count + 1)
-
-    def __getitem__(self, position: int) -> str:
-        start, end = self._offsets[position], self._offsets[position + 1]
-        return bytes(self._data[self._base + start:self._base + end]).decode("utf-8")
+def _vector_index(con: duckdb.DuckDBPyConnection, previous: tuple[Path, Path] | None,
+                  manifest: dict | None, index_kind: str | None, count: int, next_vid: int,
+                  removed: np.ndarray) -> tuple[faiss.Index, bool, dict, int]:
+    """The previous FAISS index with the new vectors added in place, or a fresh one when there
+    is none, its kind changes, or its lists have drifted (vectors.needs_retraining)."""
+    kind = index_kind or ("exact" if count <= vectors.EXACT_MAX_VECTORS else "ivf")
+    training = dict((manifest or {}).get("vector_training") or {})
+    if previous and not index_kind:
+        index = vectors.read_index(previous[1])
+        if vectors.index_kind(index) == kind or (kind == "exact" and count > 0 and
+                                                 vectors.index_kind(index) == "ivf"):
+            added_ids, added_vectors = _vectors(con, next_vid)
+            vectors.update_index(index, removed, added_ids, added_vectors)
+            training = vectors.track_drift(index, training, added_vectors)
+            if not vectors.needs_retraining(index, training):
+                return index, False, training, len(added_ids)
+        del index
+    ids, matrix = _vectors(con, 0)
+    index = vectors.build_index(ids, matrix, kind=kind)
+    return index, True, vectors.training_profile(index, matrix), len(ids)
 
 
 def _copy_tables(con: duckdb.DuckDBPyConnection, incremental: bool, next_vid: int) -> None:
@@ -211,13 +235,13 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, incremental: bool, next_vid: in
             " kept AS (SELECT cur.*, p.vid FROM cur LEFT JOIN prev.chunks p"
             " ON p.id = cur.id AND p.text_hash = cur.text_hash)"
             " SELECT coalesce(vid, ? - 1 + row_number() OVER (PARTITION BY vid IS NULL"
-            " ORDER BY id)) AS vid, id, document_id, chunk_index, text, text_hash"
+            " ORDER BY id)) AS vid, id, document_id, chunk_index, text_hash"
             " FROM kept ORDER BY vid", [next_vid],
         )
     else:
         con.execute(
-            "CREATE TABLE rep.chunks AS SELECT row_number() OVER (ORDER BY id) - 1 AS vid, *"
-            " FROM (" + current + ") ORDER BY vid"
+            "CREATE TABLE rep.chunks AS SELECT row_number() OVER (ORDER BY id) - 1 AS vid, id,"
+            " document_id, chunk_index, text_hash FROM (" + current + ") ORDER BY vid"
         )
     con.execute(
         "CREATE TABLE rep.documents AS SELECT id, source, kind, url, title, summary,"
@@ -242,7 +266,9 @@ def _vectors(con: duckdb.DuckDBPyConnection, first_new_vid: int) -> tuple[np.nda
     return ids, np.asarray(flat, dtype=np.float32).reshape(len(ids), vectors.DIMENSION)
 
 
-def _remove_old_generations(directory: Path, current: int) -> None:
+def _remove_old_generations(directory: Path, current: int, previous: dict | None) -> None:
+    """Files of generations older than the last _KEEP_GENERATIONS, and segments neither the new
+    generation nor the one before it names (readers may still be on the one before)."""
     for path in directory.glob("*-*.*"):
         stem = path.name.split(".")[0]
         try:
@@ -250,6 +276,11 @@ def _remove_old_generations(directory: Path, current: int) -> None:
         except (IndexError, ValueError):
             continue
         if generation <= current - _KEEP_GENERATIONS:
+            path.unlink(missing_ok=True)
+    named = {s["name"] for s in (read_manifest(directory) or {}).get("segments", [])}
+    named |= {s["name"] for s in (previous or {}).get("segments", [])}
+    for path in directory.glob("s*_*.*"):
+        if path.name.split(".")[0] not in named and not path.name.startswith("."):
             path.unlink(missing_ok=True)
 
 

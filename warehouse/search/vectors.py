@@ -97,6 +97,67 @@ def update_index(index: faiss.Index, remove: np.ndarray, add_ids: np.ndarray,
                            np.ascontiguousarray(add_ids, dtype=np.int64))
 
 
+# Retrain the IVF lists (a full vector rebuild) when, since they were trained, the index grew
+# RETRAIN_GROWTH times (too few lists for its size), the largest lists grew out of proportion
+# (faiss' imbalance factor RETRAIN_IMBALANCE times its value after training: probes read more),
+# or the vectors added sit further from their centroids than the training vectors did (mean
+# inner product with the nearest centroid down by RETRAIN_SCORE_DROP: new topics the lists do
+# not describe), measured once at least RETRAIN_MIN_SHARE of the trained count was added.
+RETRAIN_GROWTH = 4.0
+RETRAIN_IMBALANCE = 1.5
+RETRAIN_SCORE_DROP = 0.05
+RETRAIN_MIN_SHARE = 0.01
+_PROFILE_SAMPLE = 20_000
+
+
+def centroid_scores(index: faiss.Index, x: np.ndarray) -> np.ndarray:
+    """Each vector's inner product with its nearest IVF centroid (its quantisation quality)."""
+    ivf = faiss.extract_index_ivf(index)
+    scores, _ = ivf.quantizer.search(np.ascontiguousarray(x, dtype=np.float32), 1)
+    return scores[:, 0]
+
+
+def training_profile(index: faiss.Index, vectors: np.ndarray, seed: int = 7) -> dict:
+    """The drift baseline of a freshly trained index (empty for an exact one)."""
+    if index_kind(index) != "ivf":
+        return {}
+    rng = np.random.default_rng(seed)
+    sample = vectors[rng.choice(len(vectors), min(len(vectors), _PROFILE_SAMPLE), replace=False)]
+    return {"vectors": int(index.ntotal),
+            "score": round(float(centroid_scores(index, sample).mean()), 6),
+            "imbalance": round(float(faiss.extract_index_ivf(index).invlists.imbalance_factor()),
+                               6),
+            "added": 0, "added_score_sum": 0.0}
+
+
+def track_drift(index: faiss.Index, training: dict, added: np.ndarray) -> dict:
+    """The profile updated with the vectors just added."""
+    if index_kind(index) != "ivf" or not training or not len(added):
+        return training
+    return {**training, "added": training["added"] + len(added),
+            "added_score_sum": training["added_score_sum"] + float(
+                centroid_scores(index, added).sum())}
+
+
+def drift(index: faiss.Index, training: dict) -> dict:
+    """Growth, imbalance ratio and centroid-score drop since training."""
+    ivf = faiss.extract_index_ivf(index)
+    added = training.get("added", 0)
+    return {"growth": index.ntotal / max(1, training["vectors"]),
+            "imbalance_ratio": ivf.invlists.imbalance_factor() / training["imbalance"],
+            "score_drop": (training["score"] - training["added_score_sum"] / added) if (
+                added >= RETRAIN_MIN_SHARE * training["vectors"]) else 0.0}
+
+
+def needs_retraining(index: faiss.Index, training: dict) -> bool:
+    if index_kind(index) != "ivf" or not training:
+        return False
+    measured = drift(index, training)
+    return (measured["growth"] > RETRAIN_GROWTH
+            or measured["imbalance_ratio"] > RETRAIN_IMBALANCE
+            or measured["score_drop"] > RETRAIN_SCORE_DROP)
+
+
 def index_ids(index: faiss.Index) -> np.ndarray:
     """Every id the index holds (sorted)."""
     if isinstance(index, faiss.IndexIDMap):
