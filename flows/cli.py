@@ -115,6 +115,10 @@ app.command(name="serve")(cli_delivery.serve)
 from flows import cli_classify  # noqa: E402
 
 app.command(name="classify")(cli_classify.classify)
+# issue 13: theme heads fitted on labelled text, office labels
+from flows import cli_themes  # noqa: E402
+
+app.add_typer(cli_themes.themes_app, name="themes")
 
 
 if __name__ == "__main__":
