@@ -119,6 +119,7 @@ app.command(name="classify")(cli_classify.classify)
 from flows import cli_themes  # noqa: E402
 
 app.add_typer(cli_themes.themes_app, name="themes")
+app.command(name="label")(cli_themes.label)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ without ../shared runs on the committed file.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -75,3 +76,42 @@ def fit_devset_heads(profile, encoder, settings, *, stamp: datetime, extra=None)
             "devset": f"{DEVSET_FILE} {version}", "fitted_at": stamp.isoformat(timespec="seconds"),
             "office_labels": 0 if extra is None else len(extra.vectors)}
     return fit_profile_heads(profile, encoder, data, FitSettings(), meta)
+
+
+def label(
+    document: Annotated[str, typer.Argument(help="Document id (UUID).")],
+    theme: Annotated[str, typer.Argument(help="Theme id of the profile.")],
+    verdict: Annotated[str, typer.Argument(help="yes | no | irrelevant")],
+    profile: Annotated[str, typer.Option(help="Authority profile (config/profiles/).")] = "wmca",
+    who: Annotated[str, typer.Option(help="Who judged it.")] = "office",
+    db: Annotated[Path | None, typer.Option(help="DuckDB warehouse file.")] = None,
+) -> None:
+    """Record the office's judgement of a document's theme (yes, no or irrelevant)."""
+    import uuid
+
+    from warehouse.db import connect
+    from warehouse.labels import VERDICTS, UnknownDocument, save_label
+    from warehouse.profiles import ProfileError, load_profile
+    from warehouse.settings import Settings
+
+    settings = Settings()
+    verdict = {"not-relevant": "irrelevant"}.get(verdict, verdict)
+    if verdict not in VERDICTS:
+        fail(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
+    try:
+        chosen = load_profile(settings.config_dir, profile)
+        document_id = uuid.UUID(document)
+    except (ProfileError, ValueError) as error:
+        fail(str(error))
+    if theme not in {t.id for t in chosen.themes}:
+        fail(f"profile {chosen.id} has no theme {theme!r}")
+    path = db or settings.database_path
+    if not path.exists():
+        fail(f"no warehouse at {path}; run `horizon run` first")
+    with connect(path) as con:
+        try:
+            save_label(con, document_id=document_id, profile=chosen.id, theme=theme,
+                       verdict=verdict, who=who)
+        except UnknownDocument as error:
+            fail(str(error))
+    errors.print(f"labelled {document_id} {theme}: {verdict}")
