@@ -159,7 +159,9 @@ def evaluate(profile_id: str, settings: Settings, config, encoder, show_themes: 
     ev = Evaluator(profile, encoder, config, settings)
     theme_ids = ev.theme_ids
     old = build_theme_model(profile, encoder, config.themes)
-    new = load_theme_model(profile, encoder, config, settings.config_dir)
+    with_heads = config.model_copy(update={"themes": config.themes.model_copy(
+        update={"heads_dir": config.themes.heads_dir or "theme_heads"})})
+    new = load_theme_model(profile, encoder, with_heads, settings.config_dir)
     if new.thresholds is None:
         print(f"{profile_id}: no fitted heads for this encoder in config/theme_heads; "
               "run `horizon themes fit`")

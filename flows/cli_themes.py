@@ -35,8 +35,6 @@ def fit(
     if not devset.is_file():
         fail(f"development set not found: {devset} (set HORIZON_DEVSETS_DIR)")
     config = nlp_config(settings.config_dir)
-    if not config.themes.heads_dir:
-        fail("config/nlp.yaml themes.heads_dir is not set")
     encoder = encoder_for(settings.config_dir)
     for profile_id in profile or mapped_profiles(settings.config_dir):
         try:
@@ -44,7 +42,8 @@ def fit(
         except ProfileError as error:
             fail(str(error))
         heads = fit_devset_heads(chosen, encoder, settings, stamp=datetime.now(UTC))
-        path = settings.config_dir / config.themes.heads_dir / f"{chosen.id}.json"
+        folder = settings.config_dir / (config.themes.heads_dir or "theme_heads")
+        path = folder / f"{chosen.id}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(heads_to_json(heads), encoding="utf-8")
         errors.print(f"{chosen.id}: heads on {heads.meta['fit_rows']} rows, calibrated on "

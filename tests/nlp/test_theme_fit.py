@@ -114,7 +114,8 @@ def test_theme_fit_committed_heads_need_the_same_encoder(
 
 def test_theme_fit_tentative_best_theme_only_when_clearly_ahead(nlp_config: NlpConfig) -> None:
     thresholds = np.array([0.4, 0.4, 0.4])
-    settings = nlp_config.themes
+    settings = nlp_config.themes.model_copy(update={"tentative_min_ratio": 0.5,
+                                                    "tentative_margin": 0.15})
     assert tentative_theme(np.array([0.3, 0.05, 0.02]), thresholds, settings) == 0
     assert tentative_theme(np.array([0.3, 0.25, 0.02]), thresholds, settings) is None
     assert tentative_theme(np.array([0.1, 0.0, 0.0]), thresholds, settings) is None
