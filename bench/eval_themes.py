@@ -1,19 +1,23 @@
-"""Per-theme precision, recall and F1 of the theme head on the held-aside test set, with baselines.
+"""Theme heads across sources: per-theme P/R/F1, macro-F1 and calibration error, in one run.
 
-    .venv/bin/python bench/eval_themes.py           # report with config's thresholds
-    .venv/bin/python bench/eval_themes.py --fit     # first fit per-theme thresholds on DEV only
-                                                    # and write config/theme_thresholds.yaml
-    .venv/bin/python bench/eval_themes.py --profile cpca [--fit]   # the CPCA profile and labels
+    .venv/bin/python bench/eval_themes.py [--profile wmca|cpca|all] [--per-theme]
 
-The labelled set (bench/themeset.py) is hand-written texts plus real samples (GOV.UK content items
-labelled from their taxons by name, or by hand). Reported in the same run on the test split:
-  - baseline: cosine of title vs theme name, ONE threshold tuned on the test split itself
-    (the issue's naive baseline; flattering to it);
-  - head @0.5: the theme head with a flat threshold;
-  - head: the theme head with the per-theme thresholds from config (fitted on dev only).
-`--backend onnx|torch_int8` runs the same evaluation with another encoder path. `--profile`
-(default wmca) picks the profile and its labels (bench/themeset.py LABEL_FILES); `--fit` rewrites
-only that profile's section of the thresholds file.
+Data (each figure says which):
+  - devsets: ../shared/devsets/policy_topics_dev.jsonl, third-party labels (Manifesto Project,
+    TheyWorkForYou, UK Web Archive) mapped to the profile's themes by label name. Its "test" split
+    (nlp/theme_data.split_of) was never used to fit a weight, a calibration or a threshold.
+  - recorded samples: ../shared/samples GOV.UK content items (labels from their taxons by name,
+    or by us) and other real samples, from bench/themeset.py. EVALUATION ONLY: nothing is fitted
+    or chosen on them. Scored as title only and as full text.
+  - own set: the hand-written texts of bench/data (written and labelled by us).
+
+Models, all in the same run:
+  - baseline: cosine of title vs theme name, ONE threshold tuned on the evaluated set itself;
+  - old heads: heads fitted on the profile phrases, thresholds from config/theme_thresholds.yaml;
+  - new heads: the committed config/theme_heads/<profile>.json (devset fit+cal rows + phrases),
+    "+tent." adds the tentative best theme as `horizon classify` outputs it;
+  - cross-source folds, fitted here: A = fit on manifesto + web-archive rows, test on motions,
+    TWFY policy descriptions and the GOV.UK samples; B = the other way round.
 """
 
 from __future__ import annotations
@@ -23,45 +27,42 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.themeset import LABEL_FILES, load_theme_set
+from bench.themeset import load_theme_set
 from nlp.chunking import chunk_document
 from nlp.config import load_nlp_config
 from nlp.encoder import load_encoder
 from nlp.enrich import embed_texts
-from nlp.themes import build_theme_model, score_themes
+from nlp.kit import load_theme_model
+from nlp.theme_data import (
+    DEVSET_FILE,
+    DevRow,
+    labelled_rows,
+    load_devset,
+    profile_mapping,
+    split_of,
+    truth_matrix,
+)
+from nlp.theme_fit import (
+    FitSettings,
+    expected_calibration_error,
+    fit_profile_heads,
+    prf,
+)
+from nlp.themes import (
+    build_theme_model,
+    document_vector,
+    tentative_theme,
+    theme_probabilities,
+)
 from warehouse.profiles import load_profile
 from warehouse.records import Document, DocumentKind
 from warehouse.settings import Settings
 
-GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
-
-
-def prf(scores: np.ndarray, truth: np.ndarray, thresholds: np.ndarray):
-    predicted = scores >= thresholds
-    tp = (predicted & truth).sum(0)
-    fp = (predicted & ~truth).sum(0)
-    fn = (~predicted & truth).sum(0)
-    precision = tp / np.maximum(tp + fp, 1)
-    recall = tp / np.maximum(tp + fn, 1)
-    f1 = np.where(tp > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-9), 0.0)
-    return precision, recall, f1
-
-
-def fit_thresholds(scores: np.ndarray, truth: np.ndarray, default: float) -> np.ndarray:
-    """Per theme, the middle of the thresholds with the best dev F1 (default if no positives)."""
-    chosen = []
-    for j in range(scores.shape[1]):
-        if not truth[:, j].any():
-            chosen.append(default)
-            continue
-        f1s = np.array([prf(scores[:, [j]], truth[:, [j]], np.array([t]))[2][0] for t in GRID])
-        best = GRID[f1s >= f1s.max() - 1e-9]
-        chosen.append(float(np.median(best)))
-    return np.array(chosen)
+MANIFESTO_ARCHIVE = {"CMP-UK-manifestos", "UKWA-collections"}
+MOTIONS = {"TWFY-policy-motions", "TWFY-policy-descriptions", "CMP-hand-annotated-motions"}
 
 
 def to_document(record: dict) -> Document:
@@ -72,84 +73,165 @@ def to_document(record: dict) -> Document:
                     parser_version="bench/1")
 
 
+def full_text_vectors(records: list[dict], encoder, config) -> list[np.ndarray]:
+    chunked = [chunk_document(to_document(r), config) for r in records]
+    vectors = embed_texts([c.text for cs in chunked for c in cs], encoder, config)
+    return np.split(vectors, np.cumsum([len(cs) for cs in chunked])[:-1])
+
+
+def doc_vectors(chunks: list[np.ndarray]) -> np.ndarray:
+    return np.stack([document_vector(v) for v in chunks])
+
+
+def unit(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
+def with_tentative(scores: np.ndarray, thresholds: np.ndarray, config) -> np.ndarray:
+    """Predictions as `horizon classify` gives them: above threshold, or the tentative best."""
+    predicted = scores >= thresholds
+    for i, row in enumerate(scores):
+        best = tentative_theme(row, thresholds, config.themes)
+        if best is not None:
+            predicted[i, best] = True
+    return predicted
+
+
+def metrics(predicted: np.ndarray, truth: np.ndarray):
+    return prf(predicted.astype(float), truth, np.full(truth.shape[1], 0.5))
+
+
+def macro(values: np.ndarray, truth: np.ndarray) -> float:
+    """Mean over the themes that have at least one positive in the set."""
+    present = truth.any(axis=0)
+    return float(values[present].mean()) if present.any() else 0.0
+
+
+class Evaluator:
+    def __init__(self, profile, encoder, config, settings) -> None:
+        self.profile, self.encoder, self.config, self.settings = profile, encoder, config, settings
+        self.theme_ids = [t.id for t in profile.themes]
+        self.names = unit(encoder.encode([t.name for t in profile.themes]))
+        self.lines: list[str] = []
+        self.per_theme: list[str] = []
+
+    def row(self, label: str, data: str, vectors: np.ndarray, titles: np.ndarray,
+            truth: np.ndarray, models: list[tuple[str, object]]) -> None:
+        """One line: n, then macro-F1 per model (ECE of calibrated ones), per-theme kept."""
+        cosine = titles @ self.names.T
+        grid = np.round(np.arange(-0.2, 0.9, 0.01), 2)
+        base = max(macro(metrics(cosine >= t, truth)[2], truth) for t in grid)
+        cells = [f"{base:5.3f}"]
+        for name, model in models:
+            scores = theme_probabilities(vectors, model)
+            thresholds = np.array([model.threshold(i, self.config.themes)
+                                   for i in range(len(self.theme_ids))])
+            plain = metrics(scores >= thresholds, truth)
+            tent = metrics(with_tentative(scores, thresholds, self.config), truth)
+            ece = expected_calibration_error(scores, truth)
+            cells.append(f"{macro(plain[2], truth):5.3f} {macro(tent[2], truth):5.3f} {ece:5.3f}")
+            self.per_theme.append(self._theme_table(f"{label} [{data}] {name} (+tentative)",
+                                                    tent, truth))
+        self.lines.append(f"{label:<34} {data:<9} {len(truth):>5}  " + "   ".join(cells))
+
+    def _theme_table(self, title: str, result, truth: np.ndarray) -> str:
+        precision, recall, f1 = result
+        lines = [title, f"  {'theme':<18} {'n':>4} {'P':>5} {'R':>5} {'F1':>5}"]
+        for j, theme in enumerate(self.theme_ids):
+            lines.append(f"  {theme:<18} {int(truth[:, j].sum()):>4} {precision[j]:5.2f} "
+                         f"{recall[j]:5.2f} {f1[j]:5.2f}")
+        lines.append(f"  {'macro (themes n>0)':<18} {'':>4} {macro(precision, truth):5.2f} "
+                     f"{macro(recall, truth):5.2f} {macro(f1, truth):5.2f}")
+        return "\n".join(lines)
+
+
+def fold_heads(profile, encoder, rows: list[DevRow], sources: set[str], no_negatives, settings):
+    """Heads fitted here on the fit/cal rows of `sources` only (their test rows unused)."""
+    chosen = [r for r in rows if r.source in sources and split_of(r.id) != "test"]
+    data = labelled_rows(chosen, [t.id for t in profile.themes], encoder, no_negatives,
+                         settings.out_dir / "cache")
+    return fit_profile_heads(profile, encoder, data, FitSettings(), {}).model
+
+
+def evaluate(profile_id: str, settings: Settings, config, encoder, show_themes: bool) -> None:
+    profile = load_profile(settings.config_dir, profile_id)
+    ev = Evaluator(profile, encoder, config, settings)
+    theme_ids = ev.theme_ids
+    old = build_theme_model(profile, encoder, config.themes)
+    with_heads = config.model_copy(update={"themes": config.themes.model_copy(
+        update={"heads_dir": config.themes.heads_dir or "theme_heads"})})
+    new = load_theme_model(profile, encoder, with_heads, settings.config_dir)
+    if new.thresholds is None:
+        print(f"{profile_id}: no fitted heads for this encoder in config/theme_heads; "
+              "run `horizon themes fit`")
+        return
+    mapping, no_negatives = profile_mapping(settings.config_dir, profile_id)
+    rows = load_devset(settings.devsets_dir / DEVSET_FILE, mapping)
+    vectors = labelled_rows(rows, theme_ids, encoder, no_negatives,
+                            settings.out_dir / "cache").vectors
+    truth = truth_matrix([r.themes for r in rows], theme_ids)
+    fold_a = fold_heads(profile, encoder, rows, MANIFESTO_ARCHIVE, no_negatives, settings)
+    fold_b = fold_heads(profile, encoder, rows, MOTIONS, no_negatives, settings)
+
+    records = load_theme_set(settings.samples_dir, settings.config_dir, profile_id)
+    chunks = full_text_vectors(records, encoder, config)
+    full = doc_vectors(chunks)
+    titles = unit(encoder.encode([r["title"] or "(untitled)" for r in records]))
+    sample_truth = truth_matrix([r["themes"] for r in records], theme_ids)
+    govuk = np.array([r["id"].startswith("govuk:") for r in records])
+    real = np.array([":" in r["id"] for r in records])  # samples carry a "kind:" prefix
+    own = ~real
+
+    standard = [("old heads", old), ("new heads", new)]
+    test = np.array([split_of(r.id) == "test" for r in rows])
+    by_source = lambda sources: np.array([r.source in sources for r in rows])  # noqa: E731
+    print(f"\n=== profile {profile_id}: devset {len(rows)} rows (test split {int(test.sum())}), "
+          f"recorded samples {int(real.sum())} ({int(govuk.sum())} GOV.UK), own set "
+          f"{int(own.sum())}; encoder {encoder.version}")
+    print(f"{'set (data)':<34} {'input':<9} {'n':>5}  {'base':>5}   "
+          + "   ".join(f"{name + ' F1 +tent ECE':<17}" for name, _ in standard))
+    for label, where in (("devset test split, all", test),
+                         ("devset test, manifesto+archive", test & by_source(MANIFESTO_ARCHIVE)),
+                         ("devset test, motions+TWFY desc", test & by_source(MOTIONS))):
+        ev.row(label, "devsets", vectors[where], vectors[where], truth[where], standard)
+    for label, where in (("GOV.UK samples", govuk), ("all recorded samples", real)):
+        ev.row(label, "title", titles[where], titles[where], sample_truth[where], standard)
+        ev.row(label, "full", full[where], titles[where], sample_truth[where], standard)
+    ev.row("own hand-written set", "full", full[own], titles[own], sample_truth[own], standard)
+
+    ev.lines.append(f"\ncross-source folds (heads fitted in this run; {'fold':<6} F1 +tent ECE)")
+    motions = by_source(MOTIONS)
+    archive = by_source(MANIFESTO_ARCHIVE)
+    ev.row("A: fit manif.+archive -> motions", "devsets", vectors[motions], vectors[motions],
+           truth[motions], [("fold A", fold_a)])
+    ev.row("A: -> GOV.UK samples", "title", titles[govuk], titles[govuk], sample_truth[govuk],
+           [("fold A", fold_a)])
+    ev.row("A: -> GOV.UK samples", "full", full[govuk], titles[govuk], sample_truth[govuk],
+           [("fold A", fold_a)])
+    ev.row("B: fit motions -> manif.+archive", "devsets", vectors[archive], vectors[archive],
+           truth[archive], [("fold B", fold_b)])
+    ev.row("B: -> GOV.UK samples", "title", titles[govuk], titles[govuk], sample_truth[govuk],
+           [("fold B", fold_b)])
+    print("\n".join(ev.lines))
+    print("\nbase: title-vs-theme-name cosine, one threshold tuned on that set itself; F1: "
+          "above threshold; +tent: with the tentative best theme; ECE: calibration error over "
+          "(text, theme) pairs, 10 bins")
+    wanted = [t for t in ev.per_theme if show_themes or "new heads" in t.split("\n")[0]]
+    print("\n" + "\n\n".join(wanted))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--fit", action="store_true")
-    parser.add_argument("--backend", default=None)
-    parser.add_argument("--profile", default="wmca", choices=sorted(LABEL_FILES))
+    parser.add_argument("--profile", default="all", choices=["all", "wmca", "cpca"])
+    parser.add_argument("--per-theme", action="store_true",
+                        help="per-theme tables of every model, not only the new heads")
     args = parser.parse_args()
     settings = Settings()
     config = load_nlp_config(settings.config_dir)
-    if args.backend:
-        encoder_config = config.encoder.model_copy(update={"backend": args.backend})
-        config = config.model_copy(update={"encoder": encoder_config})
-    profile = load_profile(settings.config_dir, args.profile)
     encoder = load_encoder(config)
-    records = load_theme_set(settings.samples_dir, settings.config_dir, args.profile)
-    theme_ids = [t.id for t in profile.themes]
-    truth = np.array([[t in r["themes"] for t in theme_ids] for r in records])
-    dev = np.array([r["split"] == "dev" for r in records])
-    test = ~dev
-
-    model = build_theme_model(profile, encoder, config.themes)
-    chunked = [chunk_document(to_document(r), config) for r in records]
-    vectors = embed_texts([c.text for cs in chunked for c in cs], encoder, config)
-    bounds = np.cumsum([len(cs) for cs in chunked])[:-1]
-    scores = np.array([score_themes(v, model).scores for v in np.split(vectors, bounds)])
-
-    titles = encoder.encode([r["title"] or "(untitled)" for r in records])
-    names = encoder.encode([t.name for t in profile.themes])
-    cosine = titles @ names.T
-    base_grid = np.round(np.arange(-0.2, 0.9, 0.01), 2)
-    base_f1 = [prf(cosine[test], truth[test], np.full(len(theme_ids), t))[2].mean()
-               for t in base_grid]
-    base_threshold = float(base_grid[int(np.argmax(base_f1))])
-
-    if args.fit:
-        fitted = fit_thresholds(scores[dev], truth[dev], config.themes.default_threshold)
-        write_thresholds(settings.config_dir / config.themes.thresholds_file, profile.id,
-                         dict(zip(theme_ids, fitted, strict=True)), int(dev.sum()))
-        thresholds = fitted
-    else:
-        thresholds = np.array([config.themes.threshold(profile.id, t) for t in theme_ids])
-
-    print(f"profile {profile.id}; labelled set: {len(records)} records, dev {int(dev.sum())}, "
-          f"test {int(test.sum())} (encoder backend {config.encoder.backend})")
-    _, _, base = prf(cosine[test], truth[test], np.full(len(theme_ids), base_threshold))
-    _, _, flat = prf(scores[test], truth[test], np.full(len(theme_ids), 0.5))
-    precision, recall, f1 = prf(scores[test], truth[test], thresholds)
-    _, _, dev_f1 = prf(scores[dev], truth[dev], thresholds)
-    print(f"\n{'theme':<17} {'n':>3} {'thr':>5} {'P':>5} {'R':>5} {'F1':>5}   "
-          f"{'base F1':>7} {'head@0.5':>8}")
-    for j, theme in enumerate(theme_ids):
-        print(f"{theme:<17} {int(truth[test, j].sum()):>3} {thresholds[j]:>5.2f} "
-              f"{precision[j]:>5.2f} {recall[j]:>5.2f} {f1[j]:>5.2f}   {base[j]:>7.2f} "
-              f"{flat[j]:>8.2f}")
-    print(f"\nmacro-F1 on test: head {f1.mean():.3f} | head@0.5 {flat.mean():.3f} | baseline "
-          f"title-vs-name cosine {base.mean():.3f} (threshold {base_threshold} tuned on test)")
-    print(f"macro-F1 on dev (thresholds fitted there): head {dev_f1.mean():.3f}")
-
-
-def write_thresholds(path: Path, profile_id: str, values: dict, dev_size: int) -> None:
-    """Replace one profile's section of the thresholds file; other profiles' values are kept."""
-    existing = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-    existing = existing or {}
-    thresholds = {**(existing.get("thresholds") or {}),
-                  profile_id: {theme: round(float(value), 2) for theme, value in values.items()}}
-    dev_records = {**(existing.get("dev_records") or {}), profile_id: dev_size}
-    lines = [
-        "# Per-theme thresholds of the theme head, fitted by",
-        "# `bench/eval_themes.py --profile P --fit` on the DEV split of the profile's labelled set",
-        "# in bench/data (the test split is never used to fit). A fit rewrites only its own",
-        "# profile's section. dev_records: the number of dev records each profile was fitted on.",
-        "dev_records:",
-        *[f"  {pid}: {size}" for pid, size in dev_records.items()],
-        "thresholds:",
-    ]
-    for pid, by_theme in thresholds.items():
-        lines.append(f"  {pid}:")
-        lines.extend(f"    {theme}: {value:.2f}" for theme, value in by_theme.items())
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for profile_id in (["wmca", "cpca"] if args.profile == "all" else [args.profile]):
+        evaluate(profile_id, settings, config, encoder, args.per_theme)
 
 
 if __name__ == "__main__":

@@ -149,10 +149,6 @@ app.command(name="classify")(cli_classify.classify)
 from flows import cli_brief  # noqa: E402
 
 app.command(name="brief")(cli_brief.brief)
-# issue 11 (CLI for a newcomer): `horizon themes`
-from flows import cli_themes  # noqa: E402
-
-app.command(name="themes")(cli_themes.themes)
 # issue 16: the region's MPs and peers
 from flows import cli_people  # noqa: E402
 
@@ -166,6 +162,11 @@ app.command(name="export")(cli_export.export)
 from flows import cli_backfill  # noqa: E402
 
 app.command(name="backfill")(cli_backfill.backfill)
+# issue 11 and 13: `horizon themes` lists them, `horizon themes fit` fits their heads
+from flows import cli_theme_fit  # noqa: E402
+
+app.add_typer(cli_theme_fit.themes_app, name="themes")
+app.command(name="label")(cli_theme_fit.label)
 
 
 if __name__ == "__main__":

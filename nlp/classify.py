@@ -2,7 +2,8 @@
 
 Each input line becomes a Document (HTML is reduced to text, bad bytes replaced, any field may be
 missing or empty), documents are enriched in bounded batches, and each gives one output line:
-{"id", "themes": [{"theme", "score"}] above their thresholds, "signal", "signal_reason",
+{"id", "themes": [{"theme", "score", "evidence"}] above their thresholds (a best theme clearly
+ahead but under threshold with "tentative": true), "signal", "signal_reason",
 "region_score", "places", "funding": {...} | null}. A line that is not a JSON object still gives
 an output line, with "error" set, so outputs pair one-to-one with inputs.
 """
@@ -77,8 +78,8 @@ def to_output(record_id: str, enrichment: Enrichment) -> dict:
                     key=lambda s: -s.score)
     return {
         "id": record_id,
-        "themes": [{"theme": s.theme, "score": round(s.score, 4), "evidence": s.evidence}
-                   for s in themes],
+        "themes": [{"theme": s.theme, "score": round(s.score, 4), "evidence": s.evidence,
+                    **({"tentative": True} if s.tentative else {})} for s in themes],
         "signal": insight.signal.value if insight else "neutral",
         "signal_reason": insight.signal_reason if insight else "",
         "region_score": round(insight.region_score, 4) if insight else 0.0,

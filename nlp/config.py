@@ -70,6 +70,13 @@ class ThemeScoringConfig(BaseModel):
     # mean of their tokens' vectors from the chunk's own pass (no second encoding; needs an
     # encoder with encode_with_spans, i.e. the onnx backends, else separate is used).
     evidence_encoding: Literal["separate", "in_context"] = "separate"
+    # Heads fitted on labelled text (nlp/theme_fit.py), one file per profile under config/; used
+    # when present and made for the running encoder, else the heads are fitted on the phrases.
+    heads_dir: str = ""
+    # A document with no theme above threshold keeps its best theme, marked tentative, when it is
+    # at least this share of its threshold and this far ahead of the next theme.
+    tentative_min_ratio: float = Field(default=0.5, ge=0.0, le=1.0)
+    tentative_margin: float = Field(default=0.15, ge=0.0, le=1.0)
 
     @model_validator(mode="after")
     def _thresholds_in_range(self) -> ThemeScoringConfig:

@@ -16,6 +16,7 @@ from nlp.entities import EntityTagger, load_entity_tagger
 from nlp.funding import FundingTerms, parse_funding_terms
 from nlp.places import Gazetteer, build_gazetteer
 from nlp.signals import SignalLexicon, parse_signal_lexicon
+from nlp.theme_fit import heads_from_json
 from nlp.themes import ThemeModel, build_theme_model
 from warehouse.profiles import Profile
 
@@ -41,6 +42,20 @@ def authority_pattern(profile: Profile) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
 
 
+def load_theme_model(profile: Profile, encoder: TextEncoder, config: NlpConfig,
+                     config_dir: Path) -> ThemeModel:
+    """The committed fitted heads of the profile when made for this encoder and these themes,
+    else heads fitted on the profile's phrases alone (a new profile works with phrases)."""
+    if config.themes.heads_dir:
+        path = config_dir / config.themes.heads_dir / f"{profile.id}.json"
+        if path.is_file():
+            model, meta = heads_from_json(path.read_text(encoding="utf-8"))
+            if (meta.get("encoder") == encoder.version and model.dimension == encoder.dimension
+                    and model.theme_ids == tuple(t.id for t in profile.themes)):
+                return model
+    return build_theme_model(profile, encoder, config.themes)
+
+
 def build_kit(
     profile: Profile,
     encoder: TextEncoder,
@@ -52,7 +67,7 @@ def build_kit(
     use_spacy = config.places.use_spacy if with_spacy is None else with_spacy
     return EnrichmentKit(
         profile=profile,
-        themes=build_theme_model(profile, encoder, config.themes),
+        themes=load_theme_model(profile, encoder, config, config_dir),
         gazetteer=build_gazetteer(profile, config.places),
         signals=parse_signal_lexicon(load_yaml_mapping(config_dir / config.signals.lexicon_file)),
         funding=parse_funding_terms(load_yaml_mapping(config_dir / config.funding.terms_file)),

@@ -36,6 +36,14 @@ class ThemeModel:
     weights: np.ndarray  # (themes, dim)
     bias: np.ndarray  # (themes,)
     dimension: int
+    # Fitted heads (config/theme_heads/) carry their own calibrated thresholds; None: config's.
+    thresholds: np.ndarray | None = None
+    version: str = ""  # the heads file's model version ("" for heads fitted on phrases alone)
+
+    def threshold(self, index: int, settings: ThemeScoringConfig) -> float:
+        if self.thresholds is not None:
+            return float(self.thresholds[index])
+        return settings.threshold(self.profile_id, self.theme_ids[index])
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,21 @@ def select_evidence(
     return evidence
 
 
+def tentative_theme(scores: np.ndarray, thresholds: np.ndarray,
+                    settings: ThemeScoringConfig) -> int | None:
+    """The best theme of a document with none above its threshold, when it is clearly ahead:
+    at least `tentative_min_ratio` of its threshold and `tentative_margin` above the next."""
+    if len(scores) == 0 or (scores >= thresholds).any():
+        return None
+    order = np.argsort(-scores, kind="stable")
+    best = int(order[0])
+    second = float(scores[order[1]]) if len(scores) > 1 else 0.0
+    ahead = float(scores[best]) - second >= settings.tentative_margin
+    if ahead and scores[best] >= settings.tentative_min_ratio * thresholds[best]:
+        return best
+    return None
+
+
 def to_theme_scores(
     document_id: uuid.UUID,
     match: ThemeMatch,
@@ -162,15 +185,16 @@ def to_theme_scores(
     model: ThemeModel,
     config: NlpConfig,
 ) -> list[ThemeScore]:
+    thresholds = np.array([model.threshold(i, config.themes) for i in range(len(model.theme_ids))])
+    tentative = tentative_theme(match.scores, thresholds, config.themes)
     return [
         ThemeScore(
             document_id=document_id,
             profile=model.profile_id,
             theme=theme_id,
             score=round(float(match.scores[i]), 6),
-            above_threshold=bool(
-                match.scores[i] >= config.themes.threshold(model.profile_id, theme_id)
-            ),
+            above_threshold=bool(match.scores[i] >= thresholds[i]) or i == tentative,
+            tentative=i == tentative,
             evidence=evidence[i],
             model_version=config.model_version,
         )

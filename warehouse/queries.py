@@ -66,15 +66,16 @@ def theme_scores_for(
     con: duckdb.DuckDBPyConnection, profile: str, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, list[ThemeScore]]:
     rows = con.execute(
-        "SELECT document_id, profile, theme, score, above_threshold, evidence, model_version"
-        " FROM theme_scores WHERE profile = ? AND list_contains(?, document_id)",
+        "SELECT document_id, profile, theme, score, above_threshold, evidence, model_version,"
+        " coalesce(tentative, false) FROM theme_scores"
+        " WHERE profile = ? AND list_contains(?, document_id)",
         [profile, ids],
     ).fetchall()
     scores: dict[uuid.UUID, list[ThemeScore]] = defaultdict(list)
     for row in rows:
         scores[row[0]].append(ThemeScore(
             document_id=row[0], profile=row[1], theme=row[2], score=row[3],
-            above_threshold=row[4], evidence=row[5], model_version=row[6],
+            above_threshold=row[4], evidence=row[5], model_version=row[6], tentative=row[7],
         ))
     return scores
 

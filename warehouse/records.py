@@ -245,6 +245,9 @@ class ThemeScore(BaseModel):
     score: float = Field(ge=0.0, le=1.0)
     above_threshold: bool
     evidence: str = ""  # the best-matching sentence
+    # Under its threshold but clearly ahead of the document's other themes: kept, marked tentative
+    # (above_threshold is then True too, so it is listed and filtered like the others).
+    tentative: bool = False
     model_version: str
 
 

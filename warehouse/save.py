@@ -149,9 +149,10 @@ def save_enrichments(
         scores = [s for e in enrichments for s in e.theme_scores]
         if scores:
             con.executemany(
-                "INSERT INTO theme_scores VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO theme_scores (document_id, profile, theme, score, above_threshold,"
+                " evidence, model_version, tentative) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [[s.document_id, s.profile, s.theme, s.score, s.above_threshold, s.evidence,
-                  s.model_version] for s in scores],
+                  s.model_version, s.tentative] for s in scores],
             )
         insights = [e.insight for e in enrichments if e.insight is not None]
         if insights:

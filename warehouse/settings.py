@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     out_dir: Path = PROJECT_ROOT / "out"
     config_dir: Path = PROJECT_ROOT / "config"
     samples_dir: Path = PROJECT_ROOT.parent / "shared" / "samples"
+    # Third-party labelled texts the theme heads are fitted on (`horizon themes fit`).
+    devsets_dir: Path = PROJECT_ROOT.parent / "shared" / "devsets"
     profile: str = "wmca"
     contact_email: str = "horizon-operator@example.invalid"
     # When set, every source's base URL is rewritten to this replay server (see scrapers/replay.py).

@@ -299,12 +299,13 @@ def _themes(cur: duckdb.DuckDBPyConnection, profile: str, ids: list[uuid.UUID]
             ) -> dict[uuid.UUID, list[ThemeScore]]:
     out: dict[uuid.UUID, list[ThemeScore]] = defaultdict(list)
     for row in cur.execute(
-        "SELECT document_id, profile, theme, score, above_threshold, evidence, model_version"
+        "SELECT document_id, profile, theme, score, above_threshold, evidence, model_version,"
+        " coalesce(tentative, false)"
         f" FROM theme_scores WHERE profile = ? AND document_id IN ({_uuid_list(ids)})"
         " ORDER BY score DESC", [profile]).fetchall():
         out[row[0]].append(ThemeScore(document_id=row[0], profile=row[1], theme=row[2],
                                       score=row[3], above_threshold=row[4], evidence=row[5],
-                                      model_version=row[6]))
+                                      model_version=row[6], tentative=row[7]))
     return out
 
 

@@ -119,7 +119,7 @@ async function openDocument(id) {
   row(dl, "Source", `${d.source} · ${d.kind}`);
   row(dl, "Published", d.published_at ? d.published_at.slice(0, 10) : "undated");
   row(dl, "Organisations", d.organisations);
-  row(dl, "Themes", d.themes.filter((t) => t.above_threshold).map((t) => `${t.theme} (${t.score.toFixed(2)})`));
+  row(dl, "Themes", d.themes.filter((t) => t.above_threshold).map((t) => `${t.theme} (${t.score.toFixed(2)}${t.tentative ? ", tentative" : ""})`));
   const best = d.themes.find((t) => t.above_threshold && t.evidence);
   if (best) row(dl, "Why", best.evidence);
   const i = d.insight;
