@@ -21,6 +21,7 @@ from warehouse.settings import Settings
 
 CLIENT_MAX_RETRIES = "10"
 CRAWL_PREFIX = "horizon-crawl-"
+SERVER_LOG = "temporary-server.log"
 
 
 class PrefectUnavailable(RuntimeError):
@@ -54,7 +55,11 @@ def start_temporary_server(settings: Settings) -> str | None:
             original = subprocess.Popen
 
             def popen(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:
-                return original(*args, preexec_fn=die_with_parent, **kwargs)
+                # The server's own output (a traceback when it cannot start) goes to its log
+                # beside the Prefect home, not into the command's output.
+                with server_log.open("ab") as log:
+                    return original(*args, preexec_fn=die_with_parent, stdout=log,
+                                    stderr=subprocess.STDOUT, **kwargs)
 
             subprocess.Popen = popen  # type: ignore[misc]
             try:
@@ -62,6 +67,7 @@ def start_temporary_server(settings: Settings) -> str | None:
             finally:
                 subprocess.Popen = original  # type: ignore[misc]
 
+    server_log = Path(os.environ.get("PREFECT_HOME", tempfile.gettempdir())) / SERVER_LOG
     timeout = settings.prefect_startup_timeout_seconds
     server = MortalServer()  # Prefect's own client finds this instance (one per port)
     try:
@@ -72,7 +78,8 @@ def start_temporary_server(settings: Settings) -> str | None:
         raise PrefectUnavailable(
             f"Prefect's temporary server did not start within {timeout} s ({first}). On a busy"
             " machine raise HORIZON_PREFECT_STARTUP_TIMEOUT_SECONDS, or run `prefect server"
-            " start` and set PREFECT_API_URL=http://127.0.0.1:4200/api") from error
+            " start` and set PREFECT_API_URL=http://127.0.0.1:4200/api (server log:"
+            f" {server_log})") from error
     return server.api_url
 
 

@@ -96,6 +96,8 @@ def test_run_prefect_server_that_cannot_start_is_one_line_with_the_fix(tmp_path:
     line = one_line_error(output)
     assert code == 2 and "HORIZON_PREFECT_STARTUP_TIMEOUT_SECONDS" in line
     assert "PREFECT_API_URL" in line
+    server_log = tmp_path / ".prefect-home" / "temporary-server.log"
+    assert f"server log: {server_log}" in line and server_log.is_file()  # its output kept there
 
 
 def children_of(pid: int) -> dict[int, str]:
