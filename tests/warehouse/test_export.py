@@ -11,19 +11,23 @@ from typer.testing import CliRunner
 from flows.cli import app
 from warehouse.db import connect
 from warehouse.export import export_parquet
+from warehouse.labels import save_label
 
 
 def test_export_parquet_is_month_partitioned_and_reads_back(tmp_path: Path) -> None:
     world = save_world(tmp_path / "h.duckdb")
+    with connect(world.db) as con:  # one office judgement, so the labels table has a row
+        save_label(con, document_id=next(iter(world.ids.values())), profile="wmca",
+                   theme="transport", verdict="yes", who="test")
     with connect(world.db, read_only=True) as con:
         written = export_parquet(con, tmp_path / "pq")
         expected = {name: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                     for name, table in (("documents", "documents"), ("chunks", "chunks"),
-                                        ("insights", "document_insights"))}
+                                        ("insights", "document_insights"), ("labels", "labels"))}
         months = {r[0] for r in con.execute(
             "SELECT DISTINCT strftime(coalesce(published_at, first_seen_at), '%Y-%m')"
             " FROM documents").fetchall()}
-    assert {k: written[k] for k in expected} == expected and "labels" not in written
+    assert {k: written[k] for k in expected} == expected and expected["labels"] == 1
     assert {p.name for p in (tmp_path / "pq" / "documents").iterdir()} == {
         f"month={m}" for m in months}
     reader = duckdb.connect()
