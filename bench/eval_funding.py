@@ -14,16 +14,15 @@ fields (gold missing on older items means none).
 
 from __future__ import annotations
 
-import importlib.util
-import subprocess
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from at_revision import module_at
 
 from nlp.config import load_nlp_config, load_yaml_mapping
 from nlp.funding import extract_funding, parse_funding_terms
@@ -78,19 +77,8 @@ def field_correct(name: str, facts: FundingFacts | None, gold: dict) -> bool:
 
 
 def previous_extractor():
-    """extract_funding as it was at PREVIOUS, from git (None when git cannot show it)."""
-    try:
-        source = subprocess.run(["git", "show", f"{PREVIOUS}:nlp/funding.py"], cwd=ROOT,
-                                capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    path = Path(tempfile.mkdtemp(prefix="horizon-funding-")) / "funding_previous.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("funding_previous", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
+    """nlp/funding.py as it was at PREVIOUS, from git (None when git cannot show it)."""
+    return module_at(PREVIOUS, "nlp/funding.py", "funding_previous")
 
 
 def main() -> None:

@@ -15,16 +15,15 @@ its column as a floor), and "include everything" (what the first real run did in
 
 from __future__ import annotations
 
-import importlib.util
-import subprocess
 import sys
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from at_revision import module_at
 
 from delivery.gate import INCLUDE, OWN_NOTICE, judge
 from nlp.config import load_nlp_config, load_yaml_mapping
@@ -88,18 +87,9 @@ class Judge:
 
 
 def previous_section_for():
-    try:
-        source = subprocess.run(["git", "show", f"{PREVIOUS}:delivery/digest.py"], cwd=ROOT,
-                                capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    path = Path(tempfile.mkdtemp(prefix="horizon-digest-")) / "digest_previous.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("digest_previous", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.section_for
+    """delivery/digest.py's section_for as it was at PREVIOUS (None when git cannot show it)."""
+    module = module_at(PREVIOUS, "delivery/digest.py", "digest_previous")
+    return module.section_for if module else None
 
 
 def figures(pairs: list[tuple[bool, bool]]) -> tuple[float, float, int, int]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from delivery.brief.model import Brief, Line
 from delivery.brief.trace import check_traceable
-from delivery.render import plain, render_template, safe_url
+from delivery.render import plain, render_template, safe_url, write_atomic
 
 FORMATS = ("html", "md", "docx", "pdf")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
@@ -96,10 +96,5 @@ def write_brief(brief: Brief, out_dir: Path, formats: list[str], stem: str) -> l
     rendered = {fmt: renderers[fmt](brief) for fmt in formats}
     paths = []
     for fmt, content in rendered.items():
-        path = out_dir / f"{stem}.{fmt}"
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-        paths.append(path)
+        paths.append(write_atomic(out_dir / f"{stem}.{fmt}", content))
     return paths
