@@ -1,5 +1,7 @@
 """`horizon themes` (list, from flows/cli_themes.py) and `horizon themes fit`: fit each profile's
-theme heads on the development set (issue 13); `horizon label`: an office judgement.
+theme heads on the development set (issue 13); `horizon themes refit`: refit them on the office's
+labels too and re-score stored documents (flows/theme_refit.py); `horizon label`: an office
+judgement.
 
 Reads ../shared/devsets (HORIZON_DEVSETS_DIR) and writes config/theme_heads/<profile>.json: the
 calibrated head weights, per-theme thresholds and the data version; never any text. A clone
@@ -64,6 +66,59 @@ def fit(
         errors.print(f"{chosen.id}: heads on {heads.meta['fit_rows']} rows, calibrated on "
                      f"{heads.meta['calibration_rows']} (ECE {heads.meta['calibration_ece']}); "
                      f"wrote {path}")
+
+
+@themes_app.command("refit")
+def refit(
+    profile: Annotated[str | None, typer.Option(
+        help="Profile to refit (default: HORIZON_PROFILE).")] = None,
+    db: Annotated[Path | None, typer.Option(help="DuckDB warehouse file.")] = None,
+) -> None:
+    """Refit a profile's heads on the office's labels plus the devset; re-score stored documents."""
+    from flows.enrich import encoder_for, nlp_config
+    from flows.progress import progress_bar
+    from flows.theme_refit import RefitError, record_heads, refit_profile, rescore_stored
+    from nlp.theme_data import DEVSET_FILE
+    from warehouse.db import connect
+    from warehouse.profiles import ProfileError, load_profile
+    from warehouse.rescore import scored_documents
+    from warehouse.settings import Settings
+
+    settings = Settings()
+    config = nlp_config(settings.config_dir)
+    try:
+        chosen = load_profile(settings.config_dir, profile or settings.profile)
+    except ProfileError as error:
+        fail(str(error))
+    if not config.themes.heads_dir:
+        fail("fitted heads are off (themes.heads_dir is empty in config/nlp.yaml): the "
+             "enrichment would not use refitted heads; set heads_dir: theme_heads first")
+    devset = settings.devsets_dir / DEVSET_FILE
+    if not devset.is_file():
+        fail(f"development set not found: {devset} (set HORIZON_DEVSETS_DIR); a refit fits on "
+             "it plus the office's labels, which alone are too few for every theme")
+    path = db or settings.database_path
+    if not path.exists():
+        fail(f"no warehouse at {path}; run `horizon run` first")
+    encoder = encoder_for(settings.config_dir)
+    stamp = datetime.now(UTC)
+    heads_path = settings.config_dir / config.themes.heads_dir / f"{chosen.id}.json"
+    with connect(path) as con:
+        try:
+            heads, rows = refit_profile(
+                con, chosen, lambda office: fit_devset_heads(chosen, encoder, settings,
+                                                             stamp=stamp, extra=office), stamp)
+            record_heads(con, heads, rows, heads_path, stamp)
+            total = len(scored_documents(con, chosen.id))
+            with progress_bar("Re-scoring stored documents", total) as advance:
+                rescored = rescore_stored(con, heads.model, config, advance)
+        except RefitError as error:
+            fail(str(error))
+    skipped = f" ({rows.without_vectors} labelled documents have no vectors)" \
+        if rows.without_vectors else ""
+    errors.print(f"{chosen.id}: {heads.meta['model_version']} learned from {rows.labels} office "
+                 f"labels on {rows.documents} documents{skipped} plus {heads.meta['fit_rows']} "
+                 f"fit rows; wrote {heads_path}; re-scored {rescored} stored documents")
 
 
 def fit_devset_heads(profile, encoder, settings, *, stamp: datetime, extra=None):

@@ -1,8 +1,10 @@
-"""The office's theme labels (migration 009): save one, count them, read them for a refit."""
+"""The office's theme labels (migration 009): save one, count them, read them for a refit; the
+refits' model versions (migration 014) and how many labels the current heads learned from."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -40,3 +42,49 @@ def save_label(
 def count_labels(con: duckdb.DuckDBPyConnection, profile: str) -> int:
     return int(con.execute("SELECT count(*) FROM labels WHERE profile = ?", [profile])
                .fetchone()[0])
+
+
+@dataclass(frozen=True)
+class OfficeLabel:
+    document_id: uuid.UUID
+    theme: str
+    verdict: str
+    labelled_at: datetime
+
+
+def labels_for_refit(con: duckdb.DuckDBPyConnection, profile: str) -> list[OfficeLabel]:
+    """Every label of a profile on a document still in the warehouse, oldest first."""
+    rows = con.execute(
+        "SELECT l.document_id, l.theme, l.verdict, l.labelled_at FROM labels l"
+        " JOIN documents d ON d.id = l.document_id WHERE l.profile = ?"
+        " ORDER BY l.labelled_at, l.label_id", [profile]).fetchall()
+    return [OfficeLabel(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ThemeModelVersion:
+    model_version: str
+    profile: str
+    fitted_at: datetime
+    office_labels: int
+    labels_through: datetime | None
+    devset: str = ""
+
+
+def save_theme_model(con: duckdb.DuckDBPyConnection, version: ThemeModelVersion) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO theme_models (model_version, profile, fitted_at, office_labels,"
+        " labels_through, devset) VALUES (?, ?, ?, ?, ?, ?)",
+        [version.model_version, version.profile, version.fitted_at, version.office_labels,
+         version.labels_through, version.devset])
+
+
+def labels_learned(con: duckdb.DuckDBPyConnection, profile: str, model_version: str) -> int:
+    """How many of the profile's labels the heads `model_version` were refitted on (0 for heads
+    no refit recorded, such as `horizon themes fit` on the devset alone)."""
+    row = con.execute(
+        "SELECT count(l.label_id) FROM theme_models m JOIN labels l ON l.profile = m.profile"
+        " AND l.labelled_at <= m.labels_through JOIN documents d ON d.id = l.document_id"
+        " WHERE m.model_version = ? AND m.profile = ?",
+        [model_version, profile]).fetchone()
+    return int(row[0]) if row else 0
