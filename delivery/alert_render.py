@@ -11,6 +11,7 @@ from icalendar import Alarm, Calendar, Event
 
 from delivery.alerts import FundingAlert
 from delivery.email import Attachment, build_message, stable_message_id
+from delivery.feedback_links import FeedbackLinks
 from delivery.render import plain, render_template, safe_url, when
 from delivery.text import clip
 
@@ -31,14 +32,23 @@ def alert_subject(alert: FundingAlert) -> str:
     return f"Funding: {title}, {clip(alert.amount, TITLE_CHARS)}{closes}"
 
 
-def render_alert_text(alert: FundingAlert) -> str:
+def alert_feedback(alert: FundingAlert, feedback: FeedbackLinks | None) -> list[tuple[str, str]]:
+    if feedback is None:
+        return []
+    return feedback.for_item(alert.document_id, alert.theme, alert.theme_score,
+                             alert.model_version)
+
+
+def render_alert_text(alert: FundingAlert, feedback: FeedbackLinks | None = None) -> str:
     """The plain-text part; a scraped bare CR becomes a line end like any other."""
-    text = render_template("alert.txt.j2", alert=alert, subject=alert_subject(alert))
+    text = render_template("alert.txt.j2", alert=alert, subject=alert_subject(alert),
+                           feedback=alert_feedback(alert, feedback))
     return re.sub(r"\r\n?", "\n", text)
 
 
-def render_alert_html(alert: FundingAlert) -> str:
-    return render_template("alert.html.j2", alert=alert, subject=alert_subject(alert))
+def render_alert_html(alert: FundingAlert, feedback: FeedbackLinks | None = None) -> str:
+    return render_template("alert.html.j2", alert=alert, subject=alert_subject(alert),
+                           feedback=alert_feedback(alert, feedback))
 
 
 def _ics_uri(url: str) -> str:
@@ -76,13 +86,14 @@ def render_alert_ics(alert: FundingAlert, *, now: datetime) -> str | None:
     return calendar.to_ical().decode()
 
 
-def alert_message(alert: FundingAlert, *, sender: str, to: list[str], now: datetime
-                  ) -> EmailMessage:
+def alert_message(alert: FundingAlert, *, sender: str, to: list[str], now: datetime,
+                  feedback: FeedbackLinks | None = None) -> EmailMessage:
     ics = render_alert_ics(alert, now=now)
     attachments = [Attachment(filename="deadline.ics", content_type="text/calendar",
                               data=ics.encode())] if ics else []
     return build_message(subject=alert_subject(alert), sender=sender, to=to,
-                         text=render_alert_text(alert), html=render_alert_html(alert),
+                         text=render_alert_text(alert, feedback),
+                         html=render_alert_html(alert, feedback),
                          message_id=stable_message_id("alert", alert.key), date=now,
                          attachments=attachments)
 

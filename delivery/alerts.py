@@ -46,6 +46,11 @@ class FundingAlert(BaseModel):
     fingerprint: str
     offset_days: int | None = None
     changes: list[str] = Field(default_factory=list)
+    # Its best theme as shown (for the feedback links): id, display name, score, heads version.
+    theme: str = ""
+    theme_name: str = ""
+    theme_score: float | None = None
+    model_version: str = ""
 
 
 def _facts(scored: ScoredDocument) -> FundingFacts:
@@ -123,6 +128,10 @@ def _alert(scored: ScoredDocument, profile: Profile, kind: AlertKind, key: str,
     amount = f"up to {amount} per award" if amount else money(facts.total_amount_gbp)
     if facts.total_amount_gbp and facts.max_award_gbp:
         amount += f" ({money(facts.total_amount_gbp)} in total)"
+    best = scored.best_theme
+    names = {theme.id: theme.name for theme in profile.themes}
+    shown = {"theme": best.theme, "theme_name": names.get(best.theme, best.theme),
+             "theme_score": best.score, "model_version": best.model_version} if best else {}
     return FundingAlert(
         key=key, kind=kind, profile=profile.id, authority=profile.short_name,
         document_id=document.id, title=clip(document.title, 300), url=document.url,
@@ -133,7 +142,7 @@ def _alert(scored: ScoredDocument, profile: Profile, kind: AlertKind, key: str,
         applicants=", ".join(a.value.replace("_", " ") for a in facts.eligible_applicants)
         or "not stated",
         eligibility=clip(facts.eligibility_reason, 300), reason=reason_text(scored, profile),
-        fingerprint=fp, **extra,
+        fingerprint=fp, **shown, **extra,
     )
 
 

@@ -105,6 +105,7 @@ class Digest(BaseModel):
     backfilled_since: date | None = None  # the oldest of them
     reminder_days: int = 3
     mps: list[MpLine] = Field(default_factory=list)  # "Our MPs this week" (delivery/mps_section)
+    labels_learned: int = 0  # office labels the profile's current theme heads were refitted on
 
     def count(self, key: str) -> int:
         return next((s.count for s in self.sections if s.key == key), 0)

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from delivery.digest import Digest
+from delivery.feedback_links import FeedbackLinks
 from delivery.render import render_digest_html, render_digest_text, write_atomic
 from delivery.secrets import OutcomeUnknown, Refused, SendError, redact
 from warehouse.settings import Settings
@@ -94,13 +95,15 @@ def quiet_day_text(digest: Digest) -> str:
 
 
 def digest_message(digest: Digest, *, sender: str, to: list[str], date: datetime,
-                   message_id: str) -> EmailMessage:
-    """The digest as an email; a quiet day is the one-line note."""
+                   message_id: str, feedback: FeedbackLinks | None = None) -> EmailMessage:
+    """The digest as an email (with `feedback` links signed for its recipient); a quiet day is
+    the one-line note."""
     if digest.quiet:
         text = quiet_day_text(digest)
         html = f"<p style=\"font-family:Arial,sans-serif;\">{text.strip()}</p>"
     else:
-        text, html = render_digest_text(digest), render_digest_html(digest)
+        text = render_digest_text(digest, feedback)
+        html = render_digest_html(digest, feedback)
     return build_message(subject=digest.subject, sender=sender, to=to, text=text, html=html,
                          message_id=message_id, date=date)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -57,6 +58,8 @@ class DigestItem(BaseModel):
     updated: bool = False
     withdrawn: bool = False
     follow_up: bool = False  # a later document of a story an earlier digest already told
+    document_id: uuid.UUID | None = None  # for the feedback links (delivery/feedback_links.py)
+    model_version: str = ""  # the heads that scored its first theme
 
 
 def theme_chips(scored: ScoredDocument, profile: Profile) -> list[ThemeChip]:
@@ -233,4 +236,6 @@ def build_item(scored: ScoredDocument, profile: Profile, *, now: datetime, score
         new=new,
         updated=scored.version > 1,
         withdrawn=document.withdrawn_at is not None,
+        document_id=document.id,
+        model_version=scored.best_theme.model_version if scored.best_theme else "",
     )

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from delivery.digest import Digest
+from delivery.feedback_links import FeedbackLinks
+from delivery.items import DigestItem
 
 UK = ZoneInfo("Europe/London")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -63,12 +65,23 @@ def render_template(name: str, **context: Any) -> str:
     return _ENV.get_template(name).render(**context)
 
 
-def render_digest_html(digest: Digest) -> str:
-    return render_template("digest.html.j2", digest=digest)
+def item_feedback(feedback: FeedbackLinks | None):
+    """`links(item)`: (label, URL) of the item's feedback links; none without a signer."""
+    def links(item: DigestItem) -> list[tuple[str, str]]:
+        if feedback is None or item.document_id is None:
+            return []
+        chip = item.themes[0] if item.themes else None
+        return feedback.for_item(item.document_id, chip.theme_id if chip else "",
+                                 chip.score if chip else None, item.model_version)
+    return links
 
 
-def render_digest_text(digest: Digest) -> str:
-    return render_template("digest.txt.j2", digest=digest)
+def render_digest_html(digest: Digest, feedback: FeedbackLinks | None = None) -> str:
+    return render_template("digest.html.j2", digest=digest, links=item_feedback(feedback))
+
+
+def render_digest_text(digest: Digest, feedback: FeedbackLinks | None = None) -> str:
+    return render_template("digest.txt.j2", digest=digest, links=item_feedback(feedback))
 
 
 def write_atomic(path: Path, content: str | bytes) -> Path:
@@ -82,8 +95,9 @@ def write_atomic(path: Path, content: str | bytes) -> Path:
     return path
 
 
-def write_digest(digest: Digest, out_dir: Path) -> tuple[Path, Path]:
+def write_digest(digest: Digest, out_dir: Path, feedback: FeedbackLinks | None = None
+                 ) -> tuple[Path, Path]:
     """Write out/digest-YYYY-MM-DD.html and .txt atomically; return their paths."""
     stem = out_dir / f"digest-{digest.day.isoformat()}"
-    return (write_atomic(stem.with_suffix(".html"), render_digest_html(digest)),
-            write_atomic(stem.with_suffix(".txt"), render_digest_text(digest)))
+    return (write_atomic(stem.with_suffix(".html"), render_digest_html(digest, feedback)),
+            write_atomic(stem.with_suffix(".txt"), render_digest_text(digest, feedback)))

@@ -110,7 +110,8 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 
 def settings_secrets(settings: Settings) -> list[str]:
     """The secret values a Settings object holds."""
-    values = (settings.smtp_password, settings.teams_webhook_url, settings.slack_webhook_url)
+    values = (settings.smtp_password, settings.teams_webhook_url, settings.slack_webhook_url,
+              settings.feedback_secret)
     return [v.get_secret_value() for v in values if isinstance(v, SecretStr)
             and v.get_secret_value()]
 

@@ -76,12 +76,15 @@ def refit(
 ) -> None:
     """Refit a profile's heads on the office's labels plus the devset; re-score stored documents."""
     from flows.enrich import encoder_for, nlp_config
+    from flows.lock import RunInProgress, warehouse_lock
     from flows.progress import progress_bar
     from flows.theme_refit import RefitError, record_heads, refit_profile, rescore_stored
     from nlp.theme_data import DEVSET_FILE
     from warehouse.db import connect
+    from warehouse.feedback_inbox import import_feedback, inbox_path
     from warehouse.profiles import ProfileError, load_profile
     from warehouse.rescore import scored_documents
+    from warehouse.search.replica import publish_search_index, read_manifest, search_dir
     from warehouse.settings import Settings
 
     settings = Settings()
@@ -103,8 +106,12 @@ def refit(
     encoder = encoder_for(settings.config_dir)
     stamp = datetime.now(UTC)
     heads_path = settings.config_dir / config.themes.heads_dir / f"{chosen.id}.json"
-    with connect(path) as con:
-        try:
+    try:
+        with warehouse_lock(path), connect(path) as con:
+            imported, unknown = import_feedback(con, inbox_path(path))
+            if imported or unknown:
+                errors.print(f"imported {imported} labels from the web feedback inbox" + (
+                    f" ({unknown} on documents no longer stored)" if unknown else ""))
             heads, rows = refit_profile(
                 con, chosen, lambda office: fit_devset_heads(chosen, encoder, settings,
                                                              stamp=stamp, extra=office), stamp)
@@ -112,8 +119,11 @@ def refit(
             total = len(scored_documents(con, chosen.id))
             with progress_bar("Re-scoring stored documents", total) as advance:
                 rescored = rescore_stored(con, heads.model, config, advance)
-        except RefitError as error:
-            fail(str(error))
+            if read_manifest(search_dir(path)):  # the search page shows the new themes
+                published = publish_search_index(con, path).generation
+                errors.print(f"search index generation {published} published")
+    except (RefitError, RunInProgress) as error:
+        fail(str(error))
     skipped = f" ({rows.without_vectors} labelled documents have no vectors)" \
         if rows.without_vectors else ""
     errors.print(f"{chosen.id}: {heads.meta['model_version']} learned from {rows.labels} office "

@@ -18,12 +18,14 @@ from prefect import flow, get_run_logger
 
 from delivery.digest import Digest, build_digest, digest_moment
 from delivery.email import SmtpConfig, digest_message, send_email, stable_message_id, write_eml
+from delivery.feedback_links import FeedbackLinks
 from delivery.health import build_source_health
 from delivery.mps_section import mps_this_week
 from delivery.outbox import REPEAT_HEADER, Attempt, Policy, deliver
 from delivery.render import write_digest
 from delivery.secrets import settings_secrets
 from flows.lock import warehouse_lock
+from flows.theme_refit import current_labels_learned
 from warehouse.db import connect
 from warehouse.delivery_state import (
     QUIET,
@@ -98,10 +100,14 @@ def prepare_digest(
     digest = build_digest(scored, profile, day, now=as_of, open_deadlines=deadlines,
                           volume=theme_volume(con, profile.id, end - timedelta(days=7), end),
                           health=health, source_names=source_display_names(settings.config_dir))
-    digest = digest.model_copy(update={"mps": mps_this_week(con, profile, day)})  # issue 16
-    html_path, text_path = write_digest(digest, out_dir)
+    digest = digest.model_copy(update={"mps": mps_this_week(con, profile, day),  # issue 16
+                                       "labels_learned": current_labels_learned(
+                                           con, settings.config_dir, profile.id)})  # issue 13
+    feedback = FeedbackLinks.from_settings(settings, profile=profile.id, who="digest file",
+                                           channel="digest", now=now)
+    html_path, text_path = write_digest(digest, out_dir, feedback)
     message = digest_message(digest, sender=settings.smtp_from or settings.contact_email,
-                             to=options.recipients, date=now,
+                             to=options.recipients, date=now, feedback=feedback,
                              message_id=stable_message_id("digest", profile.id, day.isoformat()))
     eml_path = write_eml(message, out_dir / f"digest-{day.isoformat()}.eml")
     outputs = [str(html_path), str(text_path), str(eml_path)]
@@ -144,7 +150,10 @@ def deliver_digest(
         rows.append(run.outbox_row())
 
     def send(row: OutboxRow, attempt: Attempt) -> list[str]:
+        feedback = FeedbackLinks.from_settings(settings, profile=profile.id, who=row.recipient,
+                                               channel="digest", now=now)
         message = digest_message(digest, sender=sender, to=[row.recipient], date=now,
+                                 feedback=feedback,
                                  message_id=stable_message_id("digest", profile.id,
                                                               day.isoformat(), row.recipient))
         if attempt.possible_repeat:

@@ -22,6 +22,7 @@ from prefect import flow, get_run_logger
 from delivery.alert_render import alert_message, render_alert_ics, slack_payload, teams_payload
 from delivery.alerts import FundingAlert, plan_alerts
 from delivery.email import SmtpConfig, send_email, sender_address, stable_message_id, write_eml
+from delivery.feedback_links import FeedbackLinks
 from delivery.outbox import REPEAT_HEADER, Attempt, deliver
 from delivery.render import write_atomic
 from delivery.secrets import describe, settings_secrets
@@ -89,8 +90,10 @@ def write_alert_files(alert: FundingAlert, profile: Profile, settings: Settings,
                       out_dir: Path, now: datetime) -> list[str]:
     """out/alerts/<day>/<kind>-<id>.eml (and .ics when there is a deadline)."""
     stem = out_dir / "alerts" / f"{now:%Y-%m-%d}" / f"{alert.kind}-{alert.document_id}"
+    feedback = FeedbackLinks.from_settings(settings, profile=profile.id, who="alert file",
+                                           channel="alert", now=now)
     message = alert_message(alert, sender=sender_address(settings),
-                            to=alert_recipients(profile), now=now)
+                            to=alert_recipients(profile), now=now, feedback=feedback)
     paths = [write_eml(message, stem.with_suffix(".eml"))]
     ics = render_alert_ics(alert, now=now)
     if ics:
@@ -103,8 +106,10 @@ def send_alert(alert: FundingAlert, row: OutboxRow, profile: Profile, settings: 
     """Send one alert on one channel (email: to one recipient)."""
     if row.channel == "email":
         config = SmtpConfig.from_settings(settings)
+        feedback = FeedbackLinks.from_settings(settings, profile=profile.id,
+                                               who=row.recipient, channel="alert", now=now)
         message = alert_message(alert, sender=sender_address(settings), to=[row.recipient],
-                                now=now)
+                                now=now, feedback=feedback)
         message.replace_header("Message-ID", stable_message_id("alert", alert.key,
                                                                row.recipient))
         if attempt.possible_repeat:

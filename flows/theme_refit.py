@@ -10,6 +10,7 @@ version; every stored document of the profile is re-scored from its stored chunk
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,11 +18,16 @@ from pathlib import Path
 
 import duckdb
 
-from nlp.config import NlpConfig
+from nlp.config import NlpConfig, load_nlp_config
 from nlp.refit import office_labelled, rescore_document
 from nlp.theme_fit import FittedHeads, Labelled, heads_to_json
 from nlp.themes import ThemeModel
-from warehouse.labels import ThemeModelVersion, labels_for_refit, save_theme_model
+from warehouse.labels import (
+    ThemeModelVersion,
+    labels_for_refit,
+    labels_learned,
+    save_theme_model,
+)
 from warehouse.profiles import Profile
 from warehouse.rescore import (
     save_rescored,
@@ -111,3 +117,20 @@ def rescore_stored(con: duckdb.DuckDBPyConnection, model: ThemeModel, config: Nl
         done += len(batch)
         advance(len(batch))
     return done
+
+
+def current_heads_version(config_dir: Path, profile_id: str) -> str:
+    """The model version of the heads file the enrichment loads for the profile ("" when fitted
+    heads are off or the profile has none)."""
+    heads_dir = load_nlp_config(config_dir).themes.heads_dir
+    path = config_dir / heads_dir / f"{profile_id}.json" if heads_dir else None
+    if path is None or not path.is_file():
+        return ""
+    return str(json.loads(path.read_text(encoding="utf-8")).get("model_version", ""))
+
+
+def current_labels_learned(con: duckdb.DuckDBPyConnection, config_dir: Path,
+                           profile_id: str) -> int:
+    """How many office labels the profile's current heads learned from (the digest footer)."""
+    version = current_heads_version(config_dir, profile_id)
+    return labels_learned(con, profile_id, version) if version else 0

@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     send_max_attempts: int = Field(default=12, ge=1)  # across runs, per digest or alert send
     # `horizon web` listens here; `horizon search` asks it first (warm model and index).
     web_port: int = Field(default=8000, ge=1, le=65535)
+    # Where the digest's and alerts' feedback links point (default http://127.0.0.1:<web_port>).
+    web_base_url: str | None = None
+    # Signs those links (a secret); unset, the digest and alerts carry no feedback links.
+    feedback_secret: SecretStr | None = None
+    feedback_link_days: int = Field(default=30, ge=1, le=365)  # how long a link stays valid
 
     def missing_secrets(self) -> list[str]:
         """Secrets that sending needs and the environment does not give (variable names)."""
@@ -102,6 +107,10 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return self.db_path or self.data_dir / "horizon.duckdb"
+
+    @property
+    def web_base(self) -> str:
+        return (self.web_base_url or f"http://127.0.0.1:{self.web_port}").rstrip("/")
 
     @property
     def user_agent(self) -> str:

@@ -76,8 +76,9 @@ def session_value(token: bytes) -> str:
 class TokenGuard:
     """ASGI middleware: every HTTP request must carry the token (header or session cookie)."""
 
-    def __init__(self, app, token: str) -> None:
+    def __init__(self, app, token: str, open_paths: frozenset[str] = frozenset()) -> None:
         self.app = app
+        self._open = open_paths  # exact paths served without the token (signed feedback links)
         self._token = token.encode("utf-8")
         self._session = session_value(self._token).encode()
 
@@ -86,7 +87,7 @@ class TokenGuard:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        if self._authorised(headers):
+        if scope["path"] in self._open or self._authorised(headers):
             await self.app(scope, receive, send)
             return
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"),

@@ -1,7 +1,8 @@
 """FastAPI app: GET /api/search, /api/documents/{id}, /api/similar/{id}, CSV export, the page.
 
 The app reads only the published search replica (never the warehouse itself), so it runs
-alongside the daily flow. The query encoder is loaded once, on the first query, unless injected.
+alongside the daily flow; feedback (web/feedback.py) goes to an inbox file beside the
+warehouse. The query encoder is loaded once, on the first query, unless injected.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -33,6 +35,7 @@ from warehouse.settings import get_settings
 from web.access import TokenGuard, install_log_scrubber
 from web.brief import brief_router
 from web.docs import install_docs
+from web.feedback import OPEN_PATHS, feedback_router
 from web.guard import BrowserGuard, allowed_hosts
 from web.info import info_router
 from web.people import people_router
@@ -77,9 +80,11 @@ class _Encoder:
 
 def create_app(db_path: Path, encoder: TextEncoder | None = None,
                profile: str | None = None, token: str | None = None,
-               host: str | None = None) -> FastAPI:
-    """The search app; with a `token`, every request must carry it (see web/access.py). Only
-    requests naming loopback or `host` (the bound address) in their Host header are served."""
+               host: str | None = None, feedback_secret: str | None = None) -> FastAPI:
+    """The search app; with a `token`, every request must carry it (see web/access.py) but the
+    signed feedback links (web/feedback.py; `feedback_secret`, default HORIZON_FEEDBACK_SECRET).
+    Only requests naming loopback, `host` (the bound address) or the links' host
+    (HORIZON_WEB_BASE_URL) in their Host header are served."""
     settings = get_settings()
     searcher = Searcher(db_path)
     model = _Encoder(encoder, settings.config_dir)
@@ -207,10 +212,18 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_docs(app)
     app.include_router(info_router(db_path, default_profile))
+    if feedback_secret is None and settings.feedback_secret is not None:
+        feedback_secret = settings.feedback_secret.get_secret_value()
+    secret = feedback_secret.encode() if feedback_secret else None
+    app.include_router(feedback_router(db_path, settings.config_dir, searcher, default_profile,
+                                       profiles, secret))  # issue 13
     if token:
-        app.add_middleware(TokenGuard, token=token)
+        app.add_middleware(TokenGuard, token=token, open_paths=OPEN_PATHS)
         install_log_scrubber()
-    app.add_middleware(BrowserGuard, hosts=allowed_hosts(host))  # outermost: Host first
+    # the feedback links' host (HORIZON_WEB_BASE_URL) is this server's too
+    link_host = urlsplit(settings.web_base).hostname or ""
+    app.add_middleware(BrowserGuard, hosts=allowed_hosts(host, [link_host] if link_host
+                                                         else []))  # outermost: Host first
     return app
 
 

@@ -57,6 +57,31 @@ function why(s) {
   return el("div", { className: "why", text: parts.join(" · ") });
 }
 
+const VERDICTS = [["yes", "Right theme"], ["no", "Wrong theme"], ["irrelevant", "Not relevant"]];
+
+function feedback(r) {
+  // Right theme / wrong theme / not relevant for the result's first theme (issue 13);
+  // without a theme only "not relevant" makes sense.
+  const theme = r.themes.length ? r.themes[0] : "";
+  const box = el("div", { className: "feedback", role: "group", "aria-label": "Feedback on the theme" });
+  if (theme) box.append(el("span", { className: "shown", text: `${theme.replaceAll("_", " ")}?` }));
+  for (const [verdict, label] of VERDICTS) {
+    if (!theme && verdict !== "irrelevant") continue;
+    const button = el("button", { type: "button", text: label, "data-verdict": verdict });
+    button.addEventListener("click", async () => {
+      for (const b of box.querySelectorAll("button")) b.disabled = true;
+      const response = await fetch("/api/feedback", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ document_id: r.id, theme, verdict }) });
+      const note = el("span", { className: "recorded", role: "status",
+        text: response.ok ? `Recorded: ${label.toLowerCase()}` : `Not recorded (${response.status})` });
+      box.replaceChildren(note);
+    });
+    box.append(button);
+  }
+  return box;
+}
+
 function renderResults(data) {
   const list = $("results");
   list.replaceChildren();
@@ -76,7 +101,8 @@ function renderResults(data) {
       el("div", { className: "meta" }, document.createTextNode(`${r.source} · ${r.kind} · ${day} `), chips(r.themes, r.signal)),
       highlighted(r.passage.text, r.passage.highlights),
       why(r.scores),
-      el("div", { className: "actions" }, similar, source)));
+      el("div", { className: "actions" }, similar, source),
+      feedback(r)));
   });
 }
 
