@@ -28,6 +28,7 @@ from nlp.encoder import TextEncoder
 from nlp.funding import extract_funding
 from nlp.kit import EnrichmentKit
 from nlp.places import find_mentions, ner_windows, score_region
+from nlp.refit import scored_by
 from nlp.signals import classify_signal
 from nlp.themes import (
     ThemeMatch,
@@ -133,7 +134,8 @@ def score_encoded(encoded: Encoded, kit: EnrichmentKit, encoder: TextEncoder, co
     )):
         with _stage(clock, "theme head"):
             evidence = select_evidence(match, pairs, pair_vectors, kit.themes, config.themes)
-            theme_scores = to_theme_scores(document.id, match, evidence, kit.themes, config)
+            theme_scores = scored_by(to_theme_scores(document.id, match, evidence, kit.themes,
+                                                     config), kit.themes)
         insight = build_insight(document, match, kit, config, now, entities[index], clock)
         enrichments.append(Enrichment(
             document_id=document.id,

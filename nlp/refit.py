@@ -59,6 +59,14 @@ def office_labelled(labels: Sequence[Judgement], chunk_vectors: dict[uuid.UUID, 
     ), missing
 
 
+def scored_by(scores: list[ThemeScore], model: ThemeModel) -> list[ThemeScore]:
+    """The rows naming the fitted heads that scored them (`model.version`); rows of heads fitted
+    on the phrases alone keep the enrichment's model version."""
+    if not model.version:
+        return scores
+    return [score.model_copy(update={"model_version": model.version}) for score in scores]
+
+
 def rescore_document(document_id: uuid.UUID, chunk_vectors: np.ndarray,
                      evidence: dict[str, str], model: ThemeModel, config: NlpConfig
                      ) -> list[ThemeScore]:
@@ -67,6 +75,4 @@ def rescore_document(document_id: uuid.UUID, chunk_vectors: np.ndarray,
     each row names the heads that scored it (`model.version`)."""
     match = score_themes(chunk_vectors, model)
     sentences = [evidence.get(theme, "") for theme in model.theme_ids]
-    version = model.version or config.model_version
-    return [score.model_copy(update={"model_version": version})
-            for score in to_theme_scores(document_id, match, sentences, model, config)]
+    return scored_by(to_theme_scores(document_id, match, sentences, model, config), model)
