@@ -12,7 +12,6 @@ import hashlib
 import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -21,15 +20,9 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from scrapers.errors import ParseError
-from scrapers.govuk.spider import failure_reason, load_known, load_retry
+from scrapers.failures import failure_reason
 from scrapers.plan import Context, Fetch, replayed
-
-
-def load_http_cache(path: str | Path | None) -> dict[str, dict[str, Any]]:
-    """The `http_cache` file: URL -> {etag, last_modified, body_hash, records} from the last run."""
-    if not path:
-        return {}
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+from scrapers.run_files import load_http_cache, load_known, load_retry
 
 
 def body_hash(body: bytes) -> str:

@@ -12,20 +12,17 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import scrapy
-from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
-from scrapers.dates import parse_timestamp
 from scrapers.errors import ParseError
+from scrapers.failures import failure_reason
 from scrapers.govuk.parse import canonical_govuk_url, parse_content_item
 from scrapers.govuk.search import SearchHit, content_url, parse_search_page, search_url
+from scrapers.run_files import load_known, load_retry
 from warehouse.records import canonical_url
 
 PAGE_SIZE = 100
@@ -38,38 +35,10 @@ def item_error(url: str, error: BaseException) -> dict[str, Any]:
     return {"type": "error", "url": url, "reason": reason[:500], "item": True}
 
 
-def load_retry(path: str | Path | None) -> list[str]:
-    if not path:
-        return []
-    return [str(p) for p in json.loads(Path(path).read_text(encoding="utf-8"))]
-
-
-def load_known(path: str | Path | None) -> dict[str, datetime]:
-    """The `known` file: canonical URL -> ISO updated_at of what is already stored."""
-    if not path:
-        return {}
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    known = {canonical_url(url): parse_timestamp(stamp) for url, stamp in data.items()}
-    return {url: stamp for url, stamp in known.items() if stamp is not None}
-
-
 def is_unchanged(hit: SearchHit, stored_at: datetime | None) -> bool:
     """Stored and not updated since: skip. Without a search timestamp we always refetch."""
     return stored_at is not None and hit.public_timestamp is not None and (
         hit.public_timestamp <= stored_at)
-
-
-def failure_reason(failure: Failure, maxsize: int = 0) -> str:
-    """Why a request failed, in words for the run report (status, Retry-After, size cap...)."""
-    if failure.check(HttpError):
-        response = failure.value.response
-        after = (response.headers.get("Retry-After") or b"").decode("latin-1").strip()
-        return f"HTTP {response.status}" + (f" (Retry-After: {after})" if after else "")
-    if failure.check(DownloadCancelledError, CancelledError):
-        detail = failure.getErrorMessage().split(" in request ")[0]
-        limit = f"over DOWNLOAD_MAXSIZE ({maxsize} bytes)" if maxsize else "over DOWNLOAD_MAXSIZE"
-        return f"body too large, download refused: {detail or limit}"[:300]
-    return f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
 
 
 class GovukSearchSpider(scrapy.Spider):

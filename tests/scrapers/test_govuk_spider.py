@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapers.govuk.search import SearchHit
-from scrapers.govuk.spider import GovukSearchSpider, is_unchanged, load_known
+from scrapers.govuk.spider import GovukSearchSpider, is_unchanged
+from scrapers.run_files import load_known
 
 STORED = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
