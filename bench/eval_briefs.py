@@ -139,7 +139,7 @@ def main() -> None:
     parser.add_argument("--samples-db", type=Path)
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-process timing")
     args = parser.parse_args()
-    from flows.cli_brief import default_encoder
+    from flows.cli.brief import default_encoder
 
     topics = yaml.safe_load(TOPICS.read_text(encoding="utf-8"))["topics"]
     encoder = default_encoder(Settings().config_dir)

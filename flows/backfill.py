@@ -76,7 +76,7 @@ def collect_window(source: SourceConfig, settings: Settings, window: Window,
 def enrich_batch(documents: list[Document], profile_id: str, config_dir: Path
                  ) -> list[Enrichment]:
     """On a worker: its own encoder and kit (loaded once per worker process)."""
-    from flows.enrich import encoder_for, kit_for, nlp_config
+    from flows.tasks.enrich import encoder_for, kit_for, nlp_config
     from nlp.enrich import enrich_documents
     from warehouse.profiles import load_profile
 
@@ -131,7 +131,7 @@ def backfill(start: date, end: date, profile: str = "wmca", sources: list[str] |
              batch: int = 32) -> dict:
     """Collect and enrich [start, end] (inclusive); returns counts."""
     from flows.daily_digest import replaying, resolve_sources
-    from flows.lock import warehouse_lock
+    from flows.runtime.lock import warehouse_lock
     from warehouse.profiles import load_profile
 
     apply_offline_environment()

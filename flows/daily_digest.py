@@ -15,13 +15,13 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
 from delivery.email import check_smtp_security
-from flows.collect import collect_sources
 from flows.digest_delivery import PreparedDigest, deliver_digest, prepare_digest
-from flows.enrich import enrich_pending
-from flows.lock import warehouse_lock
-from flows.people import refresh_people
-from flows.prefect_runtime import CRAWL_PREFIX
-from flows.preflight import resolve_sources
+from flows.runtime.lock import warehouse_lock
+from flows.runtime.prefect_setup import CRAWL_PREFIX
+from flows.runtime.preflight import resolve_sources
+from flows.tasks.collect import collect_sources
+from flows.tasks.enrich import enrich_pending
+from flows.tasks.people import refresh_people
 from scrapers.replay import serve_snapshot
 from warehouse.db import connect, kill_point
 from warehouse.profiles import Profile, load_profile, load_yaml_file

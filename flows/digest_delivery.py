@@ -23,7 +23,7 @@ from delivery.mps_section import mps_this_week
 from delivery.outbox import REPEAT_HEADER, Attempt, Policy, deliver
 from delivery.render import write_digest
 from delivery.secrets import settings_secrets
-from flows.lock import warehouse_lock
+from flows.runtime.lock import warehouse_lock
 from warehouse.db import connect
 from warehouse.delivery_state import (
     QUIET,

@@ -26,11 +26,11 @@ from delivery.outbox import REPEAT_HEADER, Attempt, deliver
 from delivery.render import write_atomic
 from delivery.secrets import describe, settings_secrets
 from delivery.webhook import send_webhook
-from flows.collect import collect_sources
 from flows.daily_digest import replaying, resolve_sources
 from flows.digest_delivery import outbox_policy
-from flows.enrich import enrich_pending
-from flows.lock import RunInProgress, warehouse_lock
+from flows.runtime.lock import RunInProgress, warehouse_lock
+from flows.tasks.collect import collect_sources
+from flows.tasks.enrich import enrich_pending
 from warehouse.db import connect
 from warehouse.delivery_state import (
     AlertDelivery,

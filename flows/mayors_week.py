@@ -26,7 +26,7 @@ def mayors_week(profile: str = "wmca", db: str | None = None, out: str | None = 
                 formats: tuple[str, ...] = ("html", "pdf", "docx", "md")) -> list[str]:
     """Write `out/mayors-week/<day>/` : per theme, a brief over its top stories of the seven
     days to `day` (default today in UK time). Fails when no theme had a story that week."""
-    from flows.cli_brief import default_encoder
+    from flows.cli.brief import default_encoder
 
     logger = get_run_logger()
     settings = get_settings()

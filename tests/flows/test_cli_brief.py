@@ -13,8 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "delivery"))
 from brief_world import BriefWorld, save_brief_world
 from test_search_world import FakeEncoder
 
-from flows import cli_brief
 from flows.cli import app
+from flows.cli import brief as cli_brief
 from nlp.query_encoder import QueryEncoder
 
 runner = CliRunner()

@@ -13,8 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "delivery"))
 from brief_world import save_brief_world
 from test_search_world import FakeEncoder
 
-from flows import cli_brief
-from flows.cli_delivery import load_deployments
+from flows.cli import brief as cli_brief
+from flows.cli.serve import load_deployments
 from flows.mayors_week import mayors_week
 from nlp.query_encoder import QueryEncoder
 

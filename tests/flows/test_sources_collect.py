@@ -13,7 +13,7 @@ import pytest
 from data_paths import DEMO_SNAPSHOT
 from prefect import flow
 
-from flows.collect import collect_sources
+from flows.tasks.collect import collect_sources
 from warehouse.db import connect
 from warehouse.records import SourceReport
 from warehouse.settings import Settings

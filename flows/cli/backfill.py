@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from flows.cli_common import errors, fail, parse_day
+from flows.cli.common import errors, fail, parse_day
 
 
 def backfill(
@@ -26,7 +26,7 @@ def backfill(
     """Backfill a date range; resumable: windows already stored are skipped."""
     from flows.backfill import PROGRESS, shared_api, task_runner
     from flows.backfill import backfill as backfill_flow
-    from flows.lock import RunInProgress
+    from flows.runtime.lock import RunInProgress
     from warehouse.settings import Settings
 
     first, last = parse_day(start, "--from"), parse_day(end, "--to")

@@ -16,7 +16,7 @@ import typer
 import yaml
 from rich.console import Console
 
-from flows.cli_common import fail, parse_day
+from flows.cli.common import fail, parse_day
 from warehouse.profiles import ProfileError
 from warehouse.settings import PROJECT_ROOT, apply_offline_environment, get_settings
 
@@ -57,7 +57,7 @@ def digest(
 ) -> None:
     """Render a day's digest from the warehouse (.html, .txt, .eml); --send mails it once."""
     from flows.digest_delivery import digest_delivery
-    from flows.lock import RunInProgress
+    from flows.runtime.lock import RunInProgress
 
     digest_day = parse_day(day, "--date")
     if send and not get_settings().smtp_host:
@@ -81,7 +81,7 @@ def alerts(
 ) -> None:
     """Funding alerts due now: new calls, updated calls, deadline reminders; --send sends once."""
     from flows.funding_alerts import enabled_channels, funding_alerts
-    from flows.lock import RunInProgress
+    from flows.runtime.lock import RunInProgress
     from warehouse.profiles import load_profile
 
     settings = get_settings()

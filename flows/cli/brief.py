@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from flows.cli_common import fail, parse_day
+from flows.cli.common import fail, parse_day
 
 console = Console()
 

@@ -17,7 +17,7 @@ from prefect import allow_failure, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.futures import PrefectFuture
 
-from flows.progress import progress_bar
+from flows.runtime.progress import progress_bar
 from scrapers.crawl import CrawlResult, run_crawl
 from warehouse.collection_state import (
     Cursor,
