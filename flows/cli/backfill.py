@@ -24,8 +24,9 @@ def backfill(
                                          "each); ignored with HORIZON_DASK_ADDRESS.")] = 2,
 ) -> None:
     """Backfill a date range; resumable: windows already stored are skipped."""
-    from flows.backfill import PROGRESS, shared_api, task_runner
+    from flows.backfill import PROGRESS
     from flows.backfill import backfill as backfill_flow
+    from flows.runtime.dask import shared_api, task_runner
     from flows.runtime.lock import RunInProgress
     from warehouse.settings import Settings
 

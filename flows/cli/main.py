@@ -137,10 +137,10 @@ from flows.cli import search  # noqa: E402
 app.command(name="search")(search.search)
 app.add_typer(search.index_app, name="index")
 app.command(name="web")(search.web)
-from flows.cli import serve  # noqa: E402
+from flows.cli import deliver, serve  # noqa: E402
 
-app.command(name="digest")(serve.digest)
-app.command(name="alerts")(serve.alerts)
+app.command(name="digest")(deliver.digest)
+app.command(name="alerts")(deliver.alerts)
 app.command(name="serve")(serve.serve)
 from flows.cli import classify  # noqa: E402
 
