@@ -15,7 +15,7 @@ Simulation on the development set (../shared/devsets, third-party labels; no GOV
     when the item has none of the profile's themes. `--office full` is the upper bound of a
     diligent office: yes on every true theme, no on every other one it can judge;
   - the labels go into the warehouse's labels table and the heads are refitted by
-    flows/theme_refit.refit_profile (labels -> fitting rows on the stored vectors -> heads,
+    flows/tasks/theme_refit.refit_profile (labels -> fitting rows on the stored vectors -> heads,
     calibration and thresholds on manifesto + office rows -> a new model version), as the
     command does; only the base data differ (manifesto rows, not the whole devset);
   - after each refit the heads are scored on the TEST rows of those other sources, which no
@@ -33,7 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.theme_refit import refit_profile
+from flows.tasks.theme_refit import refit_profile
 from nlp.config import load_nlp_config
 from nlp.encoder import load_encoder
 from nlp.theme_data import (

@@ -88,3 +88,13 @@ def labels_learned(con: duckdb.DuckDBPyConnection, profile: str, model_version: 
         " WHERE m.model_version = ? AND m.profile = ?",
         [model_version, profile]).fetchone()
     return int(row[0]) if row else 0
+
+
+def current_labels_learned(con: duckdb.DuckDBPyConnection, profile: str) -> int:
+    """Labels learned by the heads that scored the profile's stored documents: the latest refit
+    whose version the theme rows carry (0 when no stored row was scored by a refit)."""
+    row = con.execute(
+        "SELECT m.model_version FROM theme_models m WHERE m.profile = ? AND EXISTS (SELECT 1"
+        " FROM theme_scores t WHERE t.profile = m.profile AND t.model_version = m.model_version)"
+        " ORDER BY m.fitted_at DESC LIMIT 1", [profile]).fetchone()
+    return labels_learned(con, profile, row[0]) if row else 0

@@ -1,4 +1,4 @@
-"""`horizon themes refit` (flows/theme_refit.py) on a constructed warehouse: documents written
+"""`horizon themes refit` (flows/tasks/theme_refit.py) on a constructed warehouse: documents written
 here, enriched with a bag-of-words stand-in encoder, labelled, refitted and re-scored; and a
 constructed development set in the devset's shape (no third-party text)."""
 
@@ -15,9 +15,9 @@ import pytest
 from factories import make_document
 from typer.testing import CliRunner
 
-import flows.enrich
+import flows.tasks.enrich
 from flows.cli import app
-from flows.theme_refit import (
+from flows.tasks.theme_refit import (
     RefitError,
     office_rows,
     record_heads,
@@ -30,7 +30,7 @@ from nlp.kit import build_kit, load_theme_model
 from nlp.theme_fit import FitSettings, Labelled, fit_profile_heads, stack_labelled
 from nlp.themes import document_vector, theme_probabilities
 from warehouse.db import connect
-from warehouse.labels import labels_learned, save_label
+from warehouse.labels import current_labels_learned, labels_learned, save_label
 from warehouse.profiles import load_profile
 from warehouse.save import save_documents, save_enrichments
 from warehouse.settings import Settings
@@ -120,8 +120,10 @@ def test_theme_refit_records_a_version_and_rescores_from_stored_vectors(tmp_path
     assert labels_learned(con, "wmca", version) == 7
     assert labels_learned(con, "wmca", "heads-wmca-devset-only") == 0
 
+    assert current_labels_learned(con, "wmca") == 0  # no stored row scored by it yet
     encoder.encode = None  # re-scoring must not encode anything
     assert rescore_stored(con, heads.model, config) == len(documents)
+    assert current_labels_learned(con, "wmca") == 7  # the digest footer's N
     rows_after = con.execute("SELECT DISTINCT model_version FROM theme_scores").fetchall()
     assert rows_after == [(version,)]
     bus = documents["bus"].id
@@ -167,16 +169,16 @@ def _devset(folder: Path) -> None:
 
 @pytest.fixture
 def refit_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(flows.enrich, "encoder_for", lambda config_dir: _BagOfWords())
-    monkeypatch.setattr(flows.enrich, "_kits", {})
-    flows.enrich.nlp_config.cache_clear()
+    monkeypatch.setattr(flows.tasks.enrich, "encoder_for", lambda config_dir: _BagOfWords())
+    monkeypatch.setattr(flows.tasks.enrich, "_kits", {})
+    flows.tasks.enrich.nlp_config.cache_clear()
     config = _config_with_heads(tmp_path)
     _devset(tmp_path / "devsets")
     monkeypatch.setenv("HORIZON_CONFIG_DIR", str(config))
     monkeypatch.setenv("HORIZON_DEVSETS_DIR", str(tmp_path / "devsets"))
     monkeypatch.setenv("HORIZON_OUT_DIR", str(tmp_path / "out"))
     yield tmp_path
-    flows.enrich.nlp_config.cache_clear()
+    flows.tasks.enrich.nlp_config.cache_clear()
 
 
 def test_cli_themes_refit_writes_heads_the_enrichment_loads(refit_env: Path) -> None:
