@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -102,7 +102,7 @@ class FeedbackLinks:
     """Links of one message: one recipient, one channel, one expiry."""
 
     base_url: str
-    secret: bytes
+    secret: bytes = field(repr=False)  # never in a log line or a traceback's locals
     profile: str
     who: str
     channel: str

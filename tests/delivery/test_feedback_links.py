@@ -89,6 +89,10 @@ def test_feedback_links_need_the_secret_and_default_to_the_web_port() -> None:
     assert links.expires_at == int((NOW + timedelta(days=7)).timestamp())
 
 
+def test_feedback_links_never_show_the_secret() -> None:
+    assert SECRET.decode() not in repr(_links()) and SECRET.decode() not in str(_links())
+
+
 def test_feedback_links_offer_only_not_relevant_without_a_theme() -> None:
     assert [label for label, _ in _links().for_item(DOC, "", None, "")] == ["Not relevant"]
     assert [label for label, _ in _links().for_item(DOC, "transport", 0.5, "v")] == [
