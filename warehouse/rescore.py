@@ -46,8 +46,10 @@ def stored_evidence(con: duckdb.DuckDBPyConnection, profile: str, ids: list[uuid
 
 
 def save_rescored(con: duckdb.DuckDBPyConnection, scores: list[ThemeScore]) -> int:
-    """Replace the score, threshold flags and model version of existing theme rows (one
-    transaction); the evidence column is left as stored."""
+    """Replace the theme rows of the re-scored documents, as the enrichment would (one
+    transaction): score, threshold flags and model version of each theme; the stored evidence
+    sentence is kept ("" for a theme the document had no row for); rows of themes the heads no
+    longer have are removed."""
     if not scores:
         return 0
     table = pa.table({
@@ -57,16 +59,24 @@ def save_rescored(con: duckdb.DuckDBPyConnection, scores: list[ThemeScore]) -> i
         "score": pa.array([s.score for s in scores], type=pa.float64()),
         "above_threshold": pa.array([s.above_threshold for s in scores], type=pa.bool_()),
         "tentative": pa.array([s.tentative for s in scores], type=pa.bool_()),
+        "evidence": pa.array([s.evidence for s in scores], type=pa.string()),
         "model_version": pa.array([s.model_version for s in scores], type=pa.string()),
     })
     con.register("rescored", table)
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(
-            "UPDATE theme_scores t SET score = r.score, above_threshold = r.above_threshold,"
-            " tentative = r.tentative, model_version = r.model_version FROM rescored r"
-            " WHERE t.document_id = r.document_id::UUID AND t.profile = r.profile"
-            " AND t.theme = r.theme")
+            "DELETE FROM theme_scores t WHERE EXISTS (SELECT 1 FROM rescored r WHERE"
+            " t.document_id = r.document_id::UUID AND t.profile = r.profile) AND NOT EXISTS"
+            " (SELECT 1 FROM rescored r WHERE t.document_id = r.document_id::UUID"
+            " AND t.profile = r.profile AND t.theme = r.theme)")
+        con.execute(
+            "INSERT INTO theme_scores (document_id, profile, theme, score, above_threshold,"
+            " evidence, model_version, tentative) SELECT document_id::UUID, profile, theme, score,"
+            " above_threshold, evidence, model_version, tentative FROM rescored"
+            " ON CONFLICT (document_id, profile, theme) DO UPDATE SET score = excluded.score,"
+            " above_threshold = excluded.above_threshold, tentative = excluded.tentative,"
+            " model_version = excluded.model_version")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
