@@ -137,9 +137,14 @@ def labelled_rows(rows: Sequence[DevRow], theme_ids: Sequence[str], encoder: Tex
                   ) -> Labelled:
     """The rows as fitting input (with_titles: plus their title views); calibration rows by
     split_of."""
-    rows = [*rows, *title_views(rows)] if with_titles else list(rows)
+    titles = title_views(rows) if with_titles else []
+    vectors = encode_cached([row.text for row in rows], encoder, cache_dir)
+    if titles:
+        vectors = np.vstack([vectors, encode_cached([row.text for row in titles], encoder,
+                                                    cache_dir)])
+    rows = [*rows, *titles]
     return Labelled(
-        vectors=encode_cached([row.text for row in rows], encoder, cache_dir),
+        vectors=vectors,
         truth=truth_matrix([row.themes for row in rows], theme_ids),
         mask=usable_mask(rows, theme_ids, no_negatives),
         is_cal=np.array([split_of(row.id) == "cal" for row in rows], dtype=bool),
