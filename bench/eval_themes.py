@@ -240,10 +240,11 @@ def evaluate(profile_id: str, settings: Settings, config, encoder, show_themes: 
         ev.row(label, "full", full[where], titles[where], sample_truth[where], standard, named)
     hand = govuk & np.array([not r["from_taxons"] for r in records])
     named = [evidence[i] for i in np.flatnonzero(hand)]
-    ev.row("GOV.UK hand-labelled, no evidence", "title", titles[hand], titles[hand],
-           sample_truth[hand], standard)
-    ev.row("GOV.UK hand-labelled + evidence", "title", titles[hand], titles[hand],
-           sample_truth[hand], standard, named)
+    for data, inputs in (("title", titles), ("full", full)):
+        ev.row("GOV.UK hand-labelled, no evidence", data, inputs[hand], titles[hand],
+               sample_truth[hand], standard)
+        ev.row("GOV.UK hand-labelled + evidence", data, inputs[hand], titles[hand],
+               sample_truth[hand], standard, named)
     ev.row("own hand-written set", "full", full[own], titles[own], sample_truth[own], standard)
 
     ev.lines.append(f"\ncross-source folds (heads fitted in this run; {'fold':<6} F1 +tent ECE)")
