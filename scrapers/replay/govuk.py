@@ -21,10 +21,8 @@ from typing import Any
 from scrapers.dates import parse_timestamp
 from scrapers.govuk.config import Supergroups
 from scrapers.govuk.search import CONTENT_PATH, MAX_COUNT, SEARCH_PATH
+from scrapers.replay.reply import JSON_TYPE, Reply, json_reply
 
-Reply = tuple[int, str, bytes]  # status, content type, body
-
-JSON_TYPE = "application/json; charset=utf-8"
 BROKEN_PREFIX = "/replay-broken/"
 ANY_SUPERGROUP = "*"
 _STATUS_IN_NAME = re.compile(r"\.http-(\d{3})$")
@@ -199,10 +197,6 @@ def search(index: dict[str, ReplayItem], query: dict[str, list[str]]) -> dict[st
             "suggested_autocomplete": [], "es_cluster": "A"}
 
 
-def _json(status: int, body: object) -> Reply:
-    return status, JSON_TYPE, json.dumps(body).encode("utf-8")
-
-
 class GovukReplay:
     """www.gov.uk as recorded in a snapshot folder."""
 
@@ -214,12 +208,12 @@ class GovukReplay:
     def handle(self, path: str, query: dict[str, list[str]]) -> Reply:
         if path == SEARCH_PATH:
             try:
-                return _json(200, search(self.index, query))
+                return json_reply(search(self.index, query))
             except SearchQueryError as error:
-                return _json(422, {"error": str(error)})
+                return json_reply({"error": str(error)}, 422)
         if path.startswith(CONTENT_PATH + "/"):
             item = self.index.get(path[len(CONTENT_PATH):].rstrip("/") or "/")
             if item is not None:
                 return item.status, JSON_TYPE, item.file.read_bytes()
-        return _json(404, {"error": {"code": "404", "message": f"Could not find {path}"}})
+        return json_reply({"error": {"code": "404", "message": f"Could not find {path}"}}, 404)
 

@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from scrapers.govuk.replay import ANY_SUPERGROUP, ReplayItem, Reply
+from scrapers.replay.govuk import ANY_SUPERGROUP, ReplayItem
+from scrapers.replay.reply import Reply
 
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 ORIGIN = "https://www.gov.uk"

@@ -3,8 +3,9 @@
 The first path segment names the original host, so one server stands in for every source at
 once: Settings(replay_url=...).base_url_for("https://www.gov.uk") gives {replay}/www.gov.uk.
 /robots.txt (at the root or under any host) allows everything; unknown paths are 404. Each
-host's layout is in scrapers/replay_hosts.py. Every 200 carries an ETag (a hash of the body) and a
-matching If-None-Match gets 304, as conditional requests would on the live hosts.
+host's layout is in scrapers/replay/hosts.py (www.gov.uk's in replay/govuk.py and govuk_atom.py).
+Every 200 carries an ETag (a hash of the body) and a matching If-None-Match gets 304, as
+conditional requests would on the live hosts.
 
     horizon replay --snapshot ../shared/samples --port 8800
 """
@@ -20,10 +21,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from scrapers.govuk.atom_replay import atom_reply
 from scrapers.govuk.config import load_supergroups
-from scrapers.govuk.replay import GovukReplay, Reply
-from scrapers.replay_hosts import REPLAYS, Mirror
+from scrapers.replay.govuk import GovukReplay
+from scrapers.replay.govuk_atom import atom_reply
+from scrapers.replay.hosts import REPLAYS, Mirror
+from scrapers.replay.reply import NOT_FOUND, Reply
 from warehouse.settings import Settings
 
 ROBOTS = b"User-agent: *\nAllow: /\n"
@@ -49,7 +51,7 @@ class ReplayServer(ThreadingHTTPServer):
             return mirrored
         site = self.hosts.get(host)
         if site is None:
-            return 404, "text/plain; charset=utf-8", b"not in snapshot\n"
+            return NOT_FOUND
         return site.handle("/" + rest, parse_qs(parts.query, keep_blank_values=True))
 
 

@@ -20,19 +20,13 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar
 
-from scrapers.govuk.replay import Reply
+from scrapers.replay.reply import JSON_TYPE, NOT_FOUND, Reply, json_reply
 
-JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "application/xml; charset=utf-8"
-NOT_FOUND: Reply = (404, "text/plain; charset=utf-8", b"not in snapshot\n")
 _TYPES = {".json": JSON_TYPE, ".xml": XML_TYPE, ".rss": "application/rss+xml; charset=utf-8",
           ".atom": "application/atom+xml; charset=utf-8", ".html": "text/html; charset=utf-8"}
 _STATUS = re.compile(r"\.http-(\d{3})")
 _DELAY = re.compile(r"\.delay-(\d+(?:\.\d+)?)")
-
-
-def _json(body: Any, status: int = 200) -> Reply:
-    return status, JSON_TYPE, json.dumps(body).encode("utf-8")
 
 
 def _int(query: dict[str, list[str]], *names: str, default: int) -> int:
@@ -134,7 +128,7 @@ class WrittenQuestionsReplay:
     def handle(self, path: str, query: dict[str, list[str]]) -> Reply:
         if path == "/api/writtenquestions/questions":
             skip, take = _int(query, "skip", default=0), _int(query, "take", default=20)
-            return _json({"totalResults": len(self.results),
+            return json_reply({"totalResults": len(self.results),
                           "results": self.results[skip:skip + take]})
         match = re.fullmatch(r"/api/writtenquestions/questions/(\d+)", path)
         if not match:
@@ -144,7 +138,7 @@ class WrittenQuestionsReplay:
             return 200, JSON_TYPE, recorded.read_bytes()
         for row in self.results:
             if str((row.get("value") or {}).get("id")) == match.group(1):
-                return _json({"value": row["value"], "links": row.get("links", [])})
+                return json_reply({"value": row["value"], "links": row.get("links", [])})
         return NOT_FOUND
 
 
@@ -164,7 +158,7 @@ class BillsApiReplay:
         if path != "/api/v1/Bills":
             return NOT_FOUND
         skip, take = _int(query, "Skip", default=0), _int(query, "Take", default=20)
-        return _json({"items": self.items[skip:skip + take], "totalResults": len(self.items),
+        return json_reply({"items": self.items[skip:skip + take], "totalResults": len(self.items),
                       "itemsPerPage": take})
 
 
@@ -216,7 +210,7 @@ class ContractsFinderReplay:
         if start + limit < len(self.releases):
             package["links"] = {"next": f"https://{self.host}{self.PATH}?limit={limit}"
                                         f"&cursor={start + limit}"}
-        return _json(package)
+        return json_reply(package)
 
 
 class ThreeSixtyGivingReplay:
@@ -246,7 +240,7 @@ class ThreeSixtyGivingReplay:
 
     def handle(self, path: str, query: dict[str, list[str]]) -> Reply:
         if path == "/data.json":
-            return _json(self.registry)
+            return json_reply(self.registry)
         file = self.files.get(path.removeprefix("/replay-files/"))
         return (200, JSON_TYPE, file.read_bytes()) if file else NOT_FOUND
 
