@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.padding import Padding
 from rich.text import Text
 
-from flows.cli_common import fail, parse_day
+from flows.cli.common import fail, parse_day
 
 console = Console()
 index_app = typer.Typer(help="Check or rebuild the search index beside the warehouse.",
@@ -69,7 +69,7 @@ def search(
     HORIZON_WEB_PORT, default 8000): answers in well under a second."""
     from pydantic import ValidationError
 
-    from flows.cli_themes import UnknownTheme, load_search_profile, resolve_themes
+    from flows.cli.themes import UnknownTheme, load_search_profile, resolve_themes
     from warehouse.settings import get_settings
 
     settings = get_settings()
@@ -117,7 +117,7 @@ def _parse_now(value: str | None):
 
 def _via_web(path: Path, port: int, query: str, profile: str, since, until, themes, sources,
              kinds, signal, region_only, funding_open, at, limit, floor):
-    from flows.cli_search_remote import search_via_web
+    from flows.cli.search_remote import search_via_web
     from web.access import WebSettings
 
     params = [("q", query), ("profile", profile), ("limit", str(limit)),
@@ -248,7 +248,7 @@ def index_rebuild(
     full: Annotated[bool, typer.Option(help="Rebuild from scratch, not incrementally.")] = True,
 ) -> None:
     """Publish the search index again from the warehouse (repairs what `check` finds)."""
-    from flows.lock import RunInProgress, warehouse_lock
+    from flows.runtime.lock import RunInProgress, warehouse_lock
     from warehouse.db import connect
     from warehouse.search.replica import publish_search_index
 

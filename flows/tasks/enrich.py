@@ -11,7 +11,7 @@ import duckdb
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
-from flows.progress import progress_bar
+from flows.runtime.progress import progress_bar
 from nlp.config import NlpConfig, load_nlp_config
 from nlp.encoder import TextEncoder, load_encoder
 from nlp.enrich import enrich_documents

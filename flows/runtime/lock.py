@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,3 +35,23 @@ def warehouse_lock(db_path: Path) -> Iterator[None]:
         yield
     finally:
         handle.close()
+
+
+@contextmanager
+def lock_waiting(db_path: Path, wait_seconds: float) -> Iterator[None]:
+    """The warehouse lock, waiting up to `wait_seconds` for a run that holds it (e.g. the
+    07:00 digest) instead of failing at once."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        lock = warehouse_lock(db_path)
+        try:
+            lock.__enter__()
+            break
+        except RunInProgress:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(min(5.0, max(0.1, deadline - time.monotonic())))
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)

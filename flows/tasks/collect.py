@@ -17,7 +17,7 @@ from prefect import allow_failure, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.futures import PrefectFuture
 
-from flows.progress import progress_bar
+from flows.runtime.progress import progress_bar
 from scrapers.crawl import CrawlResult, run_crawl
 from warehouse.collection_state import (
     Cursor,
@@ -30,7 +30,7 @@ from warehouse.collection_state import (
     save_cursor,
 )
 from warehouse.queries import get_watermark
-from warehouse.records import Document, SourceReport
+from warehouse.records import Document, RunStatus, SourceReport
 from warehouse.save import save_documents, save_watermark
 from warehouse.settings import Settings
 from warehouse.source_state import (
@@ -185,6 +185,15 @@ def record_health(con: duckdb.DuckDBPyConnection, reports: list[SourceReport],
     now = now or datetime.now(UTC)
     for report in reports:
         save_source_state(con, next_state(states.get(report.source), report, now))
+
+
+def collection_status(sources: list[SourceReport]) -> RunStatus:
+    """Failed only when every source failed; partial when any is not ok."""
+    if sources and all(s.health == "failing" for s in sources):
+        return RunStatus.FAILED
+    if any(s.health != "ok" for s in sources):
+        return RunStatus.PARTIAL
+    return RunStatus.SUCCEEDED
 
 
 def _retry_paths(urls: list[str], base_url: str) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from flows.cli_common import errors, fail
+from flows.cli.common import errors, fail
 
 
 def classify(
@@ -21,7 +21,7 @@ def classify(
     spacy: Annotated[bool, typer.Option(help="Use spaCy NER for place relevance.")] = True,
 ) -> None:
     """Label documents: themes above threshold, threat/opportunity, region score, funding."""
-    from flows.enrich import encoder_for, kit_for, nlp_config
+    from flows.tasks.enrich import encoder_for, kit_for, nlp_config
     from nlp.classify import classify_lines
     from warehouse.profiles import ProfileError, load_profile
     from warehouse.settings import Settings

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from flows.cli_common import fail, parse_day
+from flows.cli.common import fail, parse_day
 
 console = Console()
 DbOption = Annotated[Path | None, typer.Option(help="DuckDB warehouse file.")]

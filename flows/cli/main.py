@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from flows.cli_common import fail, parse_day
+from flows.cli.common import fail, parse_day
 from warehouse.settings import apply_offline_environment
 
 apply_offline_environment()  # before Prefect or the model libraries are imported
@@ -36,14 +36,14 @@ def run(
     = False,
 ) -> None:
     """Run the daily cycle: collect, enrich, store, render the digest."""
-    from flows.lock import RunInProgress
-    from flows.prefect_runtime import (
+    from flows.runtime.lock import RunInProgress
+    from flows.runtime.prefect_setup import (
         PrefectUnavailable,
         clean_dead_crawl_folders,
         prepare_environment,
         start_temporary_server,
     )
-    from flows.preflight import check_run
+    from flows.runtime.preflight import check_run
     from warehouse.profiles import ProfileError
 
     digest_day = parse_day(day, "--date")
@@ -58,8 +58,8 @@ def run(
         fail(" ".join(str(error).split()))  # one line, whatever the parser's message held
     import httpx
 
+    from flows.cli.run_report import print_run_report
     from flows.daily_digest import daily_digest
-    from flows.report import print_run_report
 
     try:
         report = daily_digest(
@@ -128,45 +128,45 @@ def status(db: Annotated[Path | None, typer.Option(help="DuckDB warehouse file."
         console.print(table)
 
 
-# Commands defined in other modules of flows/ are registered here, one line each.
-from flows import cli_sources  # noqa: E402
+# Commands defined in the other modules of flows/cli/ are registered here, one line each.
+from flows.cli import sources  # noqa: E402
 
-app.command(name="sources")(cli_sources.sources)
-from flows import cli_search  # noqa: E402
+app.command(name="sources")(sources.sources)
+from flows.cli import search  # noqa: E402
 
-app.command(name="search")(cli_search.search)
-app.add_typer(cli_search.index_app, name="index")
-app.command(name="web")(cli_search.web)
-from flows import cli_delivery  # noqa: E402
+app.command(name="search")(search.search)
+app.add_typer(search.index_app, name="index")
+app.command(name="web")(search.web)
+from flows.cli import deliver, serve  # noqa: E402
 
-app.command(name="digest")(cli_delivery.digest)
-app.command(name="alerts")(cli_delivery.alerts)
-app.command(name="serve")(cli_delivery.serve)
-from flows import cli_classify  # noqa: E402
+app.command(name="digest")(deliver.digest)
+app.command(name="alerts")(deliver.alerts)
+app.command(name="serve")(serve.serve)
+from flows.cli import classify  # noqa: E402
 
-app.command(name="classify")(cli_classify.classify)
+app.command(name="classify")(classify.classify)
 # issue 15: briefing papers
-from flows import cli_brief  # noqa: E402
+from flows.cli import brief  # noqa: E402
 
-app.command(name="brief")(cli_brief.brief)
+app.command(name="brief")(brief.brief)
 # issue 16: the region's MPs and peers
-from flows import cli_people  # noqa: E402
+from flows.cli import people  # noqa: E402
 
-app.command(name="people")(cli_people.people)
-app.command(name="person")(cli_people.person)
-app.command(name="who")(cli_people.who)
+app.command(name="people")(people.people)
+app.command(name="person")(people.person)
+app.command(name="who")(people.who)
 # issue 17: warehouse export and backfills
-from flows import cli_export  # noqa: E402
+from flows.cli import export  # noqa: E402
 
-app.command(name="export")(cli_export.export)
-from flows import cli_backfill  # noqa: E402
+app.command(name="export")(export.export)
+from flows.cli import backfill  # noqa: E402
 
-app.command(name="backfill")(cli_backfill.backfill)
+app.command(name="backfill")(backfill.backfill)
 # issue 11 and 13: `horizon themes` lists them, `horizon themes fit` fits their heads
-from flows import cli_theme_fit  # noqa: E402
+from flows.cli import theme_fit  # noqa: E402
 
-app.add_typer(cli_theme_fit.themes_app, name="themes")
-app.command(name="label")(cli_theme_fit.label)
+app.add_typer(theme_fit.themes_app, name="themes")
+app.command(name="label")(theme_fit.label)
 
 
 if __name__ == "__main__":

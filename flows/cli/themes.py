@@ -53,7 +53,7 @@ def themes(
         help="Only this profile (default: every profile in config/profiles/).")] = None,
 ) -> None:
     """List each profile's themes: the id and the display name (--theme takes either)."""
-    from flows.cli_common import fail
+    from flows.cli.common import fail
     from warehouse.settings import get_settings
 
     settings = get_settings()
@@ -77,7 +77,7 @@ def themes_table(profile: Profile) -> Table:
 
 def load_search_profile(config_dir: Path, profile_id: str) -> Profile:
     """The profile a search uses, or a one-line error naming the available ones."""
-    from flows.cli_common import fail
+    from flows.cli.common import fail
 
     try:
         return load_profile(config_dir, profile_id)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from flows.cli_common import errors, fail, parse_day
+from flows.cli.common import errors, fail, parse_day
 
 
 def backfill(
@@ -24,9 +24,10 @@ def backfill(
                                          "each); ignored with HORIZON_DASK_ADDRESS.")] = 2,
 ) -> None:
     """Backfill a date range; resumable: windows already stored are skipped."""
-    from flows.backfill import PROGRESS, shared_api, task_runner
+    from flows.backfill import PROGRESS
     from flows.backfill import backfill as backfill_flow
-    from flows.lock import RunInProgress
+    from flows.runtime.dask import shared_api, task_runner
+    from flows.runtime.lock import RunInProgress
     from warehouse.settings import Settings
 
     first, last = parse_day(start, "--from"), parse_day(end, "--to")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from flows.cli_common import fail
+from flows.cli.common import fail
 
 
 def export(

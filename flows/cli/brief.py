@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from flows.cli_common import fail, parse_day
+from flows.cli.common import fail, parse_day
 
 console = Console()
 
@@ -36,8 +36,10 @@ def brief(
     from delivery.brief.model import NothingMatches
     from delivery.brief.render import FORMATS, write_brief
     from delivery.brief.retrieve import BriefRequest
-    from delivery.brief.service import BriefService, WarehouseBusy
+    from delivery.brief.service import QUERY_THREADS, BriefService, WarehouseBusy
     from delivery.brief.trace import UntraceableBrief
+    from nlp.config import load_nlp_config
+    from nlp.query_encoder import load_query_encoder
     from warehouse.profiles import ProfileError
     from warehouse.search.engine import IndexNotPublished
     from warehouse.settings import get_settings
@@ -52,7 +54,8 @@ def brief(
     request = BriefRequest(topic=topic, since=parse_day(since, "--since"),
                            until=parse_day(until, "--until"), story=_uuid(story, "--story"),
                            like=_uuid(like, "--like"))
-    service = BriefService(path, settings.config_dir, default_encoder(settings.config_dir))
+    service = BriefService(path, settings.config_dir, load_query_encoder(
+        load_nlp_config(settings.config_dir), threads=QUERY_THREADS))
     try:
         paper = service.brief(request, profile or settings.profile)
         written = write_brief(paper, out or settings.out_dir / "briefs", chosen,
@@ -80,13 +83,3 @@ def _uuid(value: str | None, option: str) -> uuid.UUID | None:
 def _stem(topic: str, day) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", topic.lower()).strip("-")[:60] or "brief"
     return f"brief-{day:%Y-%m-%d}-{slug}"
-
-
-def default_encoder(config_dir: Path, threads: int = 2):
-    """The configured sentence model on `threads` threads, with a cached `encode_query`."""
-    from nlp.config import load_nlp_config
-    from nlp.encoder import load_encoder
-    from nlp.query_encoder import QueryEncoder
-
-    return QueryEncoder(load_encoder(load_nlp_config(config_dir), for_queries=True),
-                        threads=threads)

@@ -13,6 +13,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +83,15 @@ def start_temporary_server(settings: Settings) -> str | None:
             " start` and set PREFECT_API_URL=http://127.0.0.1:4200/api (server log:"
             f" {server_log})") from error
     return server.api_url
+
+
+@contextmanager
+def crawl_workdir() -> Iterator[Path]:
+    """A temporary folder for a run's crawls, holding its owner's pid: a later run removes it
+    only if this process died (`clean_dead_crawl_folders`)."""
+    with tempfile.TemporaryDirectory(prefix=CRAWL_PREFIX) as workdir:
+        (Path(workdir) / "owner.pid").write_text(str(os.getpid()), encoding="utf-8")
+        yield Path(workdir)
 
 
 def clean_dead_crawl_folders(root: Path | None = None) -> list[Path]:

@@ -1,5 +1,5 @@
-"""`horizon digest`, `horizon alerts` and `horizon serve`: delivery steps by hand, and serving
-the deployments of prefect.yaml from one machine (a Prefect server on loopback)."""
+"""`horizon serve`: the deployments of prefect.yaml served from one machine (a Prefect server on
+loopback)."""
 
 from __future__ import annotations
 
@@ -16,86 +16,12 @@ import typer
 import yaml
 from rich.console import Console
 
-from flows.cli_common import fail, parse_day
+from flows.cli.common import fail
 from warehouse.profiles import ProfileError
-from warehouse.settings import PROJECT_ROOT, apply_offline_environment, get_settings
+from warehouse.settings import PROJECT_ROOT, apply_offline_environment
 
 console = Console()
 PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
-
-ProfileOption = Annotated[str, typer.Option(help="Authority profile (config/profiles/).")]
-DbOption = Annotated[Path | None, typer.Option(help="DuckDB warehouse file.")]
-OutOption = Annotated[Path | None, typer.Option(help="Folder for the output files.")]
-
-
-def _finish(report) -> None:
-    """Print the run's notes and files; exit 1 unless it succeeded."""
-    for note in report.notes:
-        console.print(f"Note: {note}", highlight=False)
-    for path in report.outputs:
-        console.print(f"Written: [bold]{path}[/bold]")
-    if report.status.value != "succeeded":
-        raise typer.Exit(code=1)
-
-
-def _check_smtp(settings) -> None:
-    """HORIZON_SMTP_SECURITY=none off loopback: one line, before Prefect starts."""
-    from delivery.email import SmtpSecurityError, check_smtp_security
-
-    try:
-        check_smtp_security(settings.smtp_host, settings.smtp_security)
-    except SmtpSecurityError as error:
-        fail(str(error))
-
-
-def digest(
-    day: Annotated[str | None, typer.Option("--date", help="Digest date, YYYY-MM-DD.")] = None,
-    send: Annotated[bool, typer.Option(help="Mail it to the profile's recipients.")] = False,
-    profile: ProfileOption = "wmca",
-    db: DbOption = None,
-    out: OutOption = None,
-) -> None:
-    """Render a day's digest from the warehouse (.html, .txt, .eml); --send mails it once."""
-    from flows.digest_delivery import digest_delivery
-    from flows.lock import RunInProgress
-
-    digest_day = parse_day(day, "--date")
-    if send and not get_settings().smtp_host:
-        fail("--send needs an SMTP server: set HORIZON_SMTP_HOST (see .env.example)")
-    if send:
-        _check_smtp(get_settings())
-    try:
-        report = digest_delivery(profile=profile, day=digest_day, send=send,
-                                 db=str(db) if db else None, out=str(out) if out else None)
-    except (ProfileError, RunInProgress, ValueError) as error:
-        fail(str(error))
-    _finish(report)
-
-
-def alerts(
-    send: Annotated[bool, typer.Option(help="Send them (else only write out/alerts/).")] = False,
-    collect: Annotated[bool, typer.Option(help="Collect and enrich the sources first.")] = False,
-    profile: ProfileOption = "wmca",
-    db: DbOption = None,
-    out: OutOption = None,
-) -> None:
-    """Funding alerts due now: new calls, updated calls, deadline reminders; --send sends once."""
-    from flows.funding_alerts import enabled_channels, funding_alerts
-    from flows.lock import RunInProgress
-    from warehouse.profiles import load_profile
-
-    settings = get_settings()
-    if send:
-        _check_smtp(settings)
-    try:
-        if send and not enabled_channels(load_profile(settings.config_dir, profile), settings):
-            fail("--send needs a channel: SMTP settings and alert recipients, or "
-                 "HORIZON_TEAMS_WEBHOOK_URL / HORIZON_SLACK_WEBHOOK_URL")
-        report = funding_alerts(profile=profile, send=send, collect=collect,
-                                db=str(db) if db else None, out=str(out) if out else None)
-    except (ProfileError, RunInProgress, ValueError) as error:
-        fail(str(error))
-    _finish(report)
 
 
 def load_deployments(path: Path = PREFECT_YAML) -> list[Any]:

@@ -45,7 +45,7 @@ def sources(
 ) -> None:
     """List the profile's sources with health, last success, stored count and last error."""
     from delivery.health import source_status
-    from flows.cli_common import fail, parse_day
+    from flows.cli.common import fail, parse_day
     from warehouse.db import connect
     from warehouse.delivery_state import source_watermarks
     from warehouse.profiles import ProfileError, load_profile

@@ -1,4 +1,4 @@
-"""`horizon themes` (list, from flows/cli_themes.py) and `horizon themes fit`: fit each profile's
+"""`horizon themes` (list, from flows/cli/themes.py) and `horizon themes fit`: fit each profile's
 theme heads on the development set (issue 13); `horizon label`: an office judgement.
 
 Reads ../shared/devsets (HORIZON_DEVSETS_DIR) and writes config/theme_heads/<profile>.json: the
@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli_common import errors, fail
+from flows.cli.common import errors, fail
 
 themes_app = typer.Typer(help="Each profile's themes; `horizon themes fit` fits their heads.",
                          invoke_without_command=True)
@@ -28,7 +28,7 @@ def themes_list(
 ) -> None:
     """List each profile's themes: the id and the display name (--theme takes either)."""
     if ctx.invoked_subcommand is None:
-        from flows.cli_themes import themes
+        from flows.cli.themes import themes
 
         themes(profile=profile)
 
@@ -39,7 +39,7 @@ def fit(
         help="Profile to fit (repeatable; default: every profile the devset map covers).")] = None,
 ) -> None:
     """Fit each profile's theme heads on the devset; write config/theme_heads/<profile>.json."""
-    from flows.enrich import encoder_for, nlp_config
+    from flows.tasks.enrich import encoder_for, nlp_config
     from nlp.theme_data import DEVSET_FILE, mapped_profiles
     from nlp.theme_fit import heads_to_json
     from warehouse.profiles import ProfileError, load_profile
