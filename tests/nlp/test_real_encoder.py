@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
 from nlp_samples import govuk_document, text_document
 
+from delivery.digest import digest_moment
+from delivery.gate import EXCLUDE, judge
 from nlp.config import NlpConfig
 from nlp.encoder import TextEncoder, load_encoder
 from nlp.enrich import enrich_documents
 from nlp.kit import EnrichmentKit, build_kit
 from warehouse.profiles import Profile, load_profile
-from warehouse.records import Document, Enrichment
+from warehouse.records import Document, Enrichment, ScoredDocument
 
 pytestmark = pytest.mark.slow
 
@@ -125,11 +128,25 @@ def test_real_themes_cpca_right_theme_wins(
 
 
 @pytest.mark.parametrize("sample", [PIG_KEEPERS, DEAD_FISH])
-def test_real_themes_off_topic_document_flags_nothing(
-    enriched: Callable[[Path, Profile], Enrichment], sample: Path, wmca: Profile
+def test_real_themes_off_topic_document_stays_out_of_the_digest(
+    enriched: Callable[[Path, Profile], Enrichment], samples_dir: Path, sample: Path,
+    wmca: Profile,
 ) -> None:
+    """Off-topic items must not reach the Chief of Staff. The fitted heads' thresholds are chosen
+    for recall first (issue 13), so an environment item may be flagged net_zero at a low
+    calibrated score; the digest's relevance gate is what keeps a farming guide and another
+    region's beach news out, and each is below the gate's theme confidence."""
+    document = _document(samples_dir, sample)
     enrichment = enriched(sample, wmca)
-    assert _above(enrichment) == set()
+    published = document.published_at or document.updated_at
+    assert published is not None
+    moment = digest_moment((published + timedelta(days=1)).date())  # inside the age window
+    scored = ScoredDocument(document=document, themes=enrichment.theme_scores,
+                            insight=enrichment.insight, first_seen_at=moment,
+                            last_changed_at=moment)
+    best = max(enrichment.theme_scores, key=lambda s: s.score)
+    assert best.score < wmca.digest.theme_confidence
+    assert judge(scored, wmca, moment).decision == EXCLUDE
 
 
 def test_real_themes_evidence_is_a_relevant_sentence_of_the_document(
