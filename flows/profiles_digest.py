@@ -1,0 +1,101 @@
+"""The daily cycle for several profiles on one warehouse: collect and encode once, score, render
+and mail per profile (a national deployment: a think tank, a department, every mayoral
+authority).
+
+Sources are the union of the profiles' sources, collected once; a document is chunked and
+encoded once and scored for each profile (flows/enrich.py, `enrich_for_profiles`); the search
+index is published once; each profile gets its own digest, delivery and run report. One
+profile's digest is `daily_digest`, unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+
+from delivery.email import check_smtp_security
+from flows.collect import collect_sources
+from flows.daily_digest import UK, _status, render_digest, replaying, snapshot_as_of
+from flows.digest_delivery import deliver_digest
+from flows.enrich import enrich_pending_for_profiles
+from flows.lock import warehouse_lock
+from flows.people import refresh_people
+from flows.prefect_runtime import CRAWL_PREFIX
+from flows.preflight import resolve_sources
+from warehouse.db import connect
+from warehouse.profiles import load_profile
+from warehouse.records import RunReport, RunStatus
+from warehouse.save import save_run_report
+from warehouse.search.replica import refresh_search_index
+from warehouse.settings import apply_offline_environment, get_settings
+
+FLOW_NAME = "profiles_digest"
+
+
+@flow(name=FLOW_NAME, log_prints=True)
+def profiles_digest(profiles: list[str], snapshot: str | None = None, db: str | None = None,
+                    out: str | None = None, day: date | None = None,
+                    send: bool = False) -> list[RunReport]:
+    """Collect the profiles' sources once, enrich once, then each profile's digest."""
+    apply_offline_environment()
+    logger = get_run_logger()
+    settings = get_settings()
+    active = [load_profile(settings.config_dir, p) for p in dict.fromkeys(profiles)]
+    sources = list({s.name: s for p in active for s in resolve_sources(p, settings, None)
+                    }.values())
+    if send:
+        settings.require_secrets()
+        check_smtp_security(settings.smtp_host, settings.smtp_security)
+    snapshot_dir = Path(snapshot).resolve() if snapshot else None
+    db_path = Path(db) if db else settings.database_path
+    out_dir = Path(out) if out else settings.out_dir
+    day = day or (snapshot_dir and snapshot_as_of(snapshot_dir)) or datetime.now(UTC).astimezone(
+        UK).date()
+    started = datetime.now(UTC)
+    reports = [RunReport(run_id=uuid.uuid4(), flow=FLOW_NAME, profile=p.id, started_at=started)
+               for p in active]
+    with warehouse_lock(db_path), connect(db_path) as con, replaying(settings,
+                                                                     snapshot_dir) as live:
+        try:
+            with tempfile.TemporaryDirectory(prefix=CRAWL_PREFIX) as workdir:
+                (Path(workdir) / "owner.pid").write_text(str(os.getpid()), encoding="utf-8")
+                collected = collect_sources(con, sources, live, Path(workdir))
+            status = _status(collected)
+            enriched = ({} if status is RunStatus.FAILED else
+                        enrich_pending_for_profiles(con, active, settings.config_dir))
+            index_note = ("" if status is RunStatus.FAILED else
+                          refresh_search_index(con, db_path))
+            for profile, report in zip(active, reports, strict=True):
+                names = {s.name for s in resolve_sources(profile, settings, None)}
+                report.sources = [s for s in collected if s.source in names]
+                report.status = _status(report.sources)
+                if status is RunStatus.FAILED:
+                    report.notes.append("every source failed; digest not rendered")
+                    continue
+                report.enriched = enriched.get(profile.id, 0)
+                report.notes += [refresh_people(con, profile, settings.config_dir), index_note]
+                prepared = render_digest(con, profile, day, out_dir, report.sources)
+                report.outputs = prepared.outputs
+                if send:
+                    delivered = deliver_digest(con, profile, prepared, settings,
+                                               now=datetime.now(UTC))
+                    report.notes.extend(delivered.notes)
+                    if delivered.failed and report.status is RunStatus.SUCCEEDED:
+                        report.status = RunStatus.PARTIAL
+        except Exception as error:
+            for report in reports:
+                report.status = RunStatus.FAILED
+                report.notes.append(f"run stopped: {type(error).__name__}: {error}")
+            raise
+        finally:
+            for report in reports:
+                report.finished_at = datetime.now(UTC)
+                save_run_report(con, report)
+    for report in reports:
+        logger.info("digest for %s on %s: %s", report.profile, day, report.status.value)
+    return reports
