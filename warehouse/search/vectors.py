@@ -17,7 +17,7 @@ import numpy as np
 
 DIMENSION = 384
 # Below this many vectors, exact search (IndexFlatIP); above, IVF (IndexIVFFlat: exact vectors,
-# so no refine step, and remove_ids works for the daily incremental update). bench/search.py
+# so no refine step, and segments merge by reconstructing them: vector_publish.py). bench/search.py
 # measures both sizes; see README "Search performance".
 EXACT_MAX_VECTORS = 200_000
 # Lists visited per query: a share of the lists, at least IVF_MIN_PROBES. Chosen on the TUNING
