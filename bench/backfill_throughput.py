@@ -53,7 +53,7 @@ def _documents(settings: Settings, count: int) -> list:
 def run(workers: int, documents: list, batch: int, settings: Settings) -> dict:
     from dask.distributed import Client, LocalCluster
 
-    from flows.backfill import enrich_batch
+    from flows.tasks.backfill_windows import enrich_batch
 
     batches = [documents[i:i + batch] for i in range(0, len(documents), batch)]
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,

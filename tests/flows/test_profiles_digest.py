@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from data_paths import DEMO_SNAPSHOT
 
-import flows.enrich
+import flows.tasks.enrich
 from flows.profiles_digest import profiles_digest
 from warehouse.db import connect
 from warehouse.records import RunStatus
@@ -20,14 +20,14 @@ pytestmark = pytest.mark.slow
 def test_profiles_digest_encodes_each_document_once_and_renders_one_digest_per_profile(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     encoded: list[str] = []
-    real = flows.enrich.enrich_for_profiles
+    real = flows.tasks.enrich.enrich_for_profiles
 
     def counting(documents, kits, *args, **kwargs):
         encoded.extend(str(d.id) for d in documents)
         assert [k.profile.id for k in kits] == ["wmca", "cpca"]
         return real(documents, kits, *args, **kwargs)
 
-    monkeypatch.setattr(flows.enrich, "enrich_for_profiles", counting)
+    monkeypatch.setattr(flows.tasks.enrich, "enrich_for_profiles", counting)
     db, out = tmp_path / "national.duckdb", tmp_path / "out"
     reports = profiles_digest(["wmca", "cpca"], snapshot=str(DEMO_SNAPSHOT), db=str(db),
                               out=str(out), day=date(2026, 11, 22))
