@@ -282,3 +282,18 @@ def test_search_segments_ivf_publishes_never_rewrite_the_base_and_answer_as_a_re
         assert list(hits.ids) == list(ids[0])
         assert np.allclose(hits.scores, scores[0], atol=1e-5)
         assert set(hits.ids.tolist()) <= set(live.tolist())  # tombstones never returned
+
+
+def test_search_segments_mostly_dead_vectors_are_rebuilt(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path / "h.duckdb")
+    corpus.add(40)
+    corpus.publish()
+    with connect(corpus.db, read_only=True) as con:
+        chunks = con.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    corpus.churn(deletes=int(chunks * 0.2), changes=0)
+    assert not corpus.publish().rebuilt  # 20 % tombstones: kept
+    corpus.churn(deletes=int(chunks * 0.2), changes=0)
+    report = corpus.publish()  # 40 %: the vectors are rebuilt without them
+    assert report.rebuilt
+    manifest = read_manifest(search_dir(corpus.db))
+    assert len(manifest["vector_segments"]) == 1 and not manifest["vector_dead"]

@@ -20,7 +20,6 @@ from warehouse.search.vector_set import read_dead, segment_path
 
 # Retrain (a full rebuild) once this share of the segments' vectors are tombstones.
 RETRAIN_DEAD_SHARE = 0.3
-_ADD_BATCH = 100_000
 
 # (first_vid) -> batches of (vids, vectors) of the chunks with vid >= first_vid, in vid order.
 VectorReader = Callable[[int], Iterator[tuple[np.ndarray, np.ndarray]]]
@@ -139,11 +138,13 @@ def incremental(directory: Path, generation: int, manifest: dict, read: VectorRe
     kept = [base, *deltas]
     training = manifest.get("vector_training") or {}
     sizes_name = None
+    total = sum(s["vectors"] for s in kept)
+    if len(dead) > RETRAIN_DEAD_SHARE * total:  # the base is mostly tombstones: rebuild it
+        return None
     if kind == "ivf":
         sizes = np.load(directory / manifest["list_sizes"]) + list_sizes(delta)
-        total = sum(s["vectors"] for s in kept)
-        if training and (len(dead) > RETRAIN_DEAD_SHARE * total or vectors.drift_exceeds(
-                vectors.drift_from(total - len(dead), imbalance(sizes), training))):
+        if training and vectors.drift_exceeds(
+                vectors.drift_from(total - len(dead), imbalance(sizes), training)):
             return None
         sizes_name = f"vsizes-{generation:06d}.npy"
         np.save(directory / sizes_name, sizes)
