@@ -13,6 +13,7 @@ encoding, N scoring passes) against N separate `enrich_documents` runs; building
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -74,6 +75,7 @@ def main() -> None:
           "(once per process)")
     print(f"{'profiles':>8} | {'shared encoding s':>17} | {'of which encode':>15} | "
           f"{'scoring per profile s':>21} | {'separate runs s':>15}")
+    shared_by_n: dict[int, float] = {}
     for n in args.profiles:
         timings: dict[str, float] = {}
         t = time.perf_counter()
@@ -84,8 +86,15 @@ def main() -> None:
             enrich_documents(documents, kit, encoder, config, now=now)
         separate = (time.perf_counter() - t) / min(n, 2) * n
         scoring = (shared - timings.get("encode chunks", 0.0)) / n
+        shared_by_n[n] = shared - timings.get("encode chunks", 0.0)
         print(f"{n:>8} | {shared:>17.1f} | {timings.get('encode chunks', 0):>15.1f} | "
-              f"{scoring:>21.2f} | {separate:>15.1f}", flush=True)
+              f"{scoring:>21.2f} | {separate:>15.1f}   (load {os.getloadavg()[0]:.1f})",
+              flush=True)
+    fewest, most = min(shared_by_n), max(shared_by_n)
+    if most > fewest:  # scoring time only: encoding is paid once whatever N is
+        added = (shared_by_n[most] - shared_by_n[fewest]) / (most - fewest)
+        print(f"cost per added profile (scoring, {fewest} -> {most} profiles): {added:.2f} s "
+              f"for {len(documents)} documents = {added / len(documents):.3f} s a document")
 
 
 if __name__ == "__main__":

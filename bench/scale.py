@@ -1,7 +1,8 @@
 """Scale benchmark: a full rebuild against a day's incremental publish, side by side.
 
     nice -n 19 .venv/bin/python bench/scale.py [--sizes 1000000] [--day-share 0.003]
-                                               [--queries 60] [--keep DIR]
+                                               [--queries 60] [--keep DIR [--resume]]
+                                               [--skip-rebuild]
 
 Per size, in child processes (so each phase's peak memory is its own maxrss): build a synthetic
 warehouse (bench/search.py's: texts of 4-6 real sentences from the samples and demo snapshot,
@@ -9,7 +10,8 @@ vectors DERIVED as the normalised sum of their sentences' real MiniLM embeddings
 publish it in full, add a day's new chunks (`--day-share` of the archive) and delete a tenth as
 many, publish incrementally, measure hybrid search on that generation (p95 end to end, query
 encoding included; recall@10 of the published IVF index against exact search), then rebuild the
-same state in full and check that keyword search answers identically.
+same state in full and check that keyword search answers identically (--skip-rebuild: compare
+with the first full publish instead and leave the identity check out, when time is short).
 """
 
 from __future__ import annotations
@@ -109,9 +111,7 @@ def _ties_only(a: list, b: list) -> bool:
 
 
 def _hybrid(db: Path, n_queries: int, pool: tuple[list[str], np.ndarray]) -> dict:
-    import faiss
-
-    from bench.search import _query_sets, _timed_searches, percentiles, recall_at_10
+    from bench.search import _query_sets, percentiles, recall_at_10
     from nlp.config import load_nlp_config
     from nlp.query_encoder import load_query_encoder
     from warehouse.search import vectors
@@ -128,20 +128,36 @@ def _hybrid(db: Path, n_queries: int, pool: tuple[list[str], np.ndarray]) -> dic
         searcher.search(q, encoder.encode([q])[0], limit=10)
         totals.append(time.perf_counter() - t)
     out = {"queries": len(queries), **percentiles(totals)}
-    index = searcher._generation().index
-    ids = np.sort(vectors.index_ids(index))
+    index = searcher._generation().index  # the generation's VectorSet: every segment mapped
+    ids = index.ids()
     query_vectors = encoder.encode(queries)
-    vectors.set_threads(vectors.THREADS)
-    found, timing = _timed_searches(index, query_vectors)
-    flat = faiss.IndexFlatIP(vectors.DIMENSION)
-    for start in range(0, len(ids), 200_000):
-        flat.add(vectors.reconstruct(index, ids[start:start + 200_000]))
-    exact, _ = _timed_searches(flat, query_vectors)
-    out["recall_at_10"] = round(recall_at_10(found, [ids[e] for e in exact]), 4)
-    out["faiss_p95_ms"] = timing["p95_ms"]
-    if vectors.index_kind(index) == "ivf":
-        out["nprobe"] = faiss.extract_index_ivf(index).nprobe
+    found, timings = [], []
+    for v in query_vectors:
+        t = time.perf_counter()
+        found.append(index.search(v, 10, threads=vectors.THREADS).ids)
+        timings.append(time.perf_counter() - t)
+    out["recall_at_10"] = round(recall_at_10(found, _exact_top10(index, ids, query_vectors)), 4)
+    out["vector_p95_ms"] = percentiles(timings)["p95_ms"]
+    out["vector_segments"] = len(index.segments)
+    if index.kind == "ivf":
+        out["nprobe"], out["nlist"] = index.nprobe, index.nlist
     return out
+
+
+def _exact_top10(index, ids: np.ndarray, queries: np.ndarray) -> list[np.ndarray]:
+    """Exact top 10 per query, streaming the vectors 200k at a time (memory stays bounded)."""
+    best_scores = np.full((len(queries), 10), -np.inf, dtype=np.float32)
+    best_ids = np.full((len(queries), 10), -1, dtype=np.int64)
+    for start in range(0, len(ids), 200_000):
+        part = ids[start:start + 200_000]
+        scores = queries @ index.reconstruct(part).T
+        top = np.argpartition(-scores, min(10, len(part) - 1), axis=1)[:, :10]
+        all_scores = np.concatenate([best_scores, np.take_along_axis(scores, top, 1)], axis=1)
+        all_ids = np.concatenate([best_ids, part[top]], axis=1)
+        order = np.argsort(-all_scores, axis=1, kind="stable")[:, :10]
+        best_scores = np.take_along_axis(all_scores, order, 1)
+        best_ids = np.take_along_axis(all_ids, order, 1)
+    return list(best_ids)
 
 
 def child(phase: str, db: Path, size: int, day_share: float, n_queries: int,
@@ -149,7 +165,7 @@ def child(phase: str, db: Path, size: int, day_share: float, n_queries: int,
     from bench.search import build_warehouse
 
     t = time.perf_counter()
-    out: dict = {"phase": phase}
+    out: dict = {"phase": phase, "load_at_start": round(os.getloadavg()[0], 1)}
     if phase == "build":
         sentences, pool = _pool(pool_cache)
         build_warehouse(db, size, sentences, pool)
@@ -175,6 +191,7 @@ def child(phase: str, db: Path, size: int, day_share: float, n_queries: int,
         incremental = json.loads((db.parent / "incremental-answers.json").read_text())
         out["keyword_vs_incremental"] = _same_answers(incremental, _keyword_answers(db))
     out["wall_s"] = round(time.perf_counter() - t, 1)
+    out["load_at_end"] = round(os.getloadavg()[0], 1)
     out["peak_rss_mb"] = _peak_mb()
     return out
 
@@ -191,26 +208,37 @@ def _run(args: argparse.Namespace, phase: str, db: Path, size: int, pool: Path) 
     return figures
 
 
+def _load(figures: dict) -> str:
+    return f"{figures.get('load_at_start', '?')}-{figures.get('load_at_end', '?')}"
+
+
 def table(size: int, runs: dict) -> str:
-    full, day, search, rebuild = runs["full"], runs["day"], runs["search"], runs["rebuild"]
-    same = rebuild["keyword_vs_incremental"]
+    full, day, search = runs["full"], runs["day"], runs["search"]
+    rebuild = runs.get("rebuild") or full  # --skip-rebuild: the first full publish
+    same = rebuild.get("keyword_vs_incremental")
+    identical = (f"scores {same['scores_identical']}, ids {same['ids_identical_up_to_ties']}"
+                 f" ({same['queries']} queries)" if same else
+                 "not checked (--skip-rebuild: full column is the first full publish)")
     rows = [
-        ("chunks after the day", f"{rebuild['chunks']:,}", f"{day['chunks']:,}"),
+        ("chunks", f"{rebuild['chunks']:,}", f"{day['chunks']:,}"),
         ("new / deleted chunks", "-", f"{day['added']:,} / {day['removed']:,}"),
         ("publish time s (keyword / vectors)",
          f"{rebuild['seconds']} ({rebuild['keyword_s']} / {rebuild['vector_s']})",
          f"{day['seconds']} ({day['keyword_s']} / {day['vector_s']})"),
+        ("load average (1 min) start-end", _load(rebuild), _load(day)),
         ("incremental / full time", "", f"{day['seconds'] / rebuild['seconds']:.1%}"),
         ("publish peak RSS MB (child process)", f"{rebuild['peak_rss_mb']:,}",
          f"{day['peak_rss_mb']:,} (incl. writing the day)"),
         ("keyword segments / merged", f"{rebuild['segments']}",
          f"{day['segments']} / {day['merged']}"),
         ("keyword top-100 identical to full", "",
-         f"scores {same['scores_identical']}, ids {same['ids_identical_up_to_ties']}"
-         f" ({same['queries']} queries)"),
-        ("hybrid p50 / p95 ms", "", f"{search['p50_ms']} / {search['p95_ms']}"),
+         identical),
+        ("hybrid p50 / p95 ms", "", f"{search['p50_ms']} / {search['p95_ms']}"
+         f" (load {_load(search)})"),
+        ("vector search alone p95 ms / segments", "",
+         f"{search['vector_p95_ms']} / {search['vector_segments']}"),
         ("recall@10 (IVF vs exact)", "", f"{search['recall_at_10']}"
-         f" (nprobe {search.get('nprobe', 'exact')})"),
+         f" (nprobe {search.get('nprobe', 'exact')} of {search.get('nlist', '-')} lists)"),
         ("search peak RSS MB (model + index)", "", f"{search['peak_rss_mb']:,}"),
     ]
     width = max(len(r[0]) for r in rows)
@@ -229,6 +257,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep each size's warehouse under this folder")
     parser.add_argument("--resume", action="store_true",
                         help="with --keep: reuse the phases an earlier run finished")
+    parser.add_argument("--skip-rebuild", action="store_true",
+                        help="no second full publish: compare the day with the first one, and"
+                             " leave the keyword identity check to a run with time for it")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--pool-cache", type=Path, help=argparse.SUPPRESS)
@@ -253,7 +284,8 @@ def main() -> None:
             for stale in folder.glob("phase-*.json"):
                 stale.unlink()
         runs = {}
-        for phase in ("build", "full", "day", "search", "rebuild"):
+        phases = ("build", "full", "day", "search") + (() if args.skip_rebuild else ("rebuild",))
+        for phase in phases:
             saved = folder / f"phase-{phase}.json"
             if args.resume and saved.exists():  # finished by an earlier run of this size
                 runs[phase] = json.loads(saved.read_text())

@@ -14,7 +14,7 @@ from prefect.cache_policies import NONE
 from flows.runtime.progress import progress_bar
 from nlp.config import NlpConfig, load_nlp_config
 from nlp.encoder import TextEncoder, load_encoder
-from nlp.enrich import enrich_documents
+from nlp.enrich import enrich_documents, enrich_for_profiles
 from nlp.kit import EnrichmentKit, build_kit
 from nlp.stories import StoryItem, cluster_ids, cluster_stories
 from nlp.themes import document_vector
@@ -70,6 +70,34 @@ def enrich_pending(con: duckdb.DuckDBPyConnection, profile: Profile, config_dir:
             advance(len(documents))
             logger.info("enriched %d of %d documents", done, len(pending))
     cluster_recent(con, profile, config, now=datetime.now(UTC))
+    return done
+
+
+@task(name="enrich-documents-for-profiles", cache_policy=NONE)
+def enrich_pending_for_profiles(con: duckdb.DuckDBPyConnection, profiles: list[Profile],
+                                config_dir: Path) -> dict[str, int]:
+    """Several profiles over one warehouse: a document pending for any of them is chunked and
+    encoded once, then scored and saved for each profile it is pending for."""
+    config = nlp_config(config_dir)
+    pending = {p.id: set(documents_needing_enrichment(con, p.id, config.model_version))
+               for p in profiles}
+    every = sorted(set().union(*pending.values()), key=str)
+    done = {p.id: 0 for p in profiles}
+    if every:
+        encoder = encoder_for(config_dir)
+        kits = [kit_for(config_dir, p) for p in profiles]
+        with progress_bar("Enriching documents", len(every)) as advance:
+            for start in range(0, len(every), BATCH_DOCUMENTS):
+                documents = load_documents(con, every[start:start + BATCH_DOCUMENTS])
+                hashes = {d.id: d.content_hash for d in documents}
+                scored = enrich_for_profiles(documents, kits, encoder, config)
+                for profile in profiles:
+                    mine = [e for e in scored[profile.id] if e.document_id in pending[profile.id]]
+                    save_enrichments(con, mine, profile=profile.id, content_hashes=hashes)
+                    done[profile.id] += len(mine)
+                advance(len(documents))
+    for profile in profiles:
+        cluster_recent(con, profile, config, now=datetime.now(UTC))
     return done
 
 

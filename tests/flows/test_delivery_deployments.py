@@ -26,3 +26,11 @@ def test_delivery_deployments_name_the_flows_they_run() -> None:
     flows = {d.name: d.flow_name for d in load_deployments()}
     assert flows["daily-digest-cpca"] == "daily_digest"
     assert flows["funding-alerts-cpca"] == "funding_alerts"
+
+
+def test_delivery_deployments_national_digest_shares_one_warehouse_and_is_paused() -> None:
+    national = {d.name: d for d in load_deployments()}["daily-digest-national"]
+    assert national.flow_name == "profiles_digest"
+    assert national.parameters["profiles"] == ["wmca", "cpca"]
+    assert national.parameters["db"] == "data/national.duckdb"
+    assert [s.active for s in national.schedules] == [False]

@@ -40,7 +40,8 @@ def _is_under(name: str, package: str) -> bool:
 
 def test_flow_modules_are_the_top_level_of_flows() -> None:
     assert {p.stem for p in FLOW_MODULES} == {
-        "backfill", "daily_digest", "digest_delivery", "funding_alerts", "mayors_week"}
+        "backfill", "daily_digest", "digest_delivery", "funding_alerts", "mayors_week",
+        "profiles_digest"}
 
 
 @pytest.mark.parametrize("path", FLOW_MODULES, ids=lambda p: p.stem)

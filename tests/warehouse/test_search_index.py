@@ -83,10 +83,10 @@ def test_search_index_crash_during_publish_keeps_previous_generation(
 
 def test_search_index_check_flags_missing_files(tmp_path: Path) -> None:
     world = save_world(tmp_path / "h.duckdb")
-    for path in search_dir(world.db).glob("vectors-*.faiss"):
+    for path in search_dir(world.db).glob("v*_*.faiss"):
         path.unlink()
     result = check(world.db)
-    assert not result.ok and result.problems[0].startswith("missing file vectors-")
+    assert not result.ok and result.problems[0].startswith("missing file v000001_")
     with connect(world.db) as con:
         publish_search_index(con, world.db, full=True)
     assert check(world.db).ok

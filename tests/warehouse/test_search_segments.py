@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import duckdb
+import faiss
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -18,6 +19,7 @@ from warehouse.search import keyword, segments, vectors
 from warehouse.search.check import check_search_index
 from warehouse.search.replica import publish_search_index, read_manifest, search_dir
 from warehouse.search.segments import SegmentedKeywordIndex
+from warehouse.search.vector_set import VectorSet
 
 _VOCABULARY = ("bus rail tram housing homes skills funding fund levelling devolution mayor coventry"
                " birmingham net zero hs2 ukspf transport grant consultation the of and skill"
@@ -102,7 +104,7 @@ class Opened:
         self.chunk_of = {vid: chunk for vid, chunk in chunks}
         self.index = SegmentedKeywordIndex(directory, self.manifest,
                                            np.array([v for v, _ in chunks], dtype=np.int64))
-        self.vectors = vectors.read_index(directory / self.manifest["vectors"])
+        self.vectors = VectorSet(directory, self.manifest)
 
     def keyword(self, query: str, k: int = 10_000) -> list[tuple[uuid.UUID, float]]:
         vids, scores = self.index.search(self.con, query, k)
@@ -113,7 +115,7 @@ class Opened:
         return [float(s) for s in self.index.search(self.con, query, k)[1]]
 
     def dense(self, query: np.ndarray, k: int = 10) -> list[uuid.UUID]:
-        hits = vectors.search(self.vectors, query, k)
+        hits = self.vectors.search(query, k)
         return [self.chunk_of[int(v)] for v in hits.ids]
 
 
@@ -214,3 +216,84 @@ def test_search_segments_drift_measure_asks_for_retraining(tmp_path: Path) -> No
     drifted = vectors.track_drift(index, steady, shifted)
     assert vectors.drift(index, drifted)["score_drop"] > vectors.RETRAIN_SCORE_DROP
     assert vectors.needs_retraining(index, drifted)
+
+
+@pytest.fixture
+def small_ivf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """IVF from 50 vectors on, with 8 lists; the drift rules are tested on their own above."""
+    monkeypatch.setattr(vectors, "EXACT_MAX_VECTORS", 50)
+    monkeypatch.setattr(vectors, "ivf_lists", lambda count: 8)
+    monkeypatch.setattr(vectors, "RETRAIN_IMBALANCE", 100.0)
+    monkeypatch.setattr(vectors, "RETRAIN_SCORE_DROP", 1.0)
+
+
+def _live_vectors(db: Path) -> tuple[np.ndarray, np.ndarray]:
+    directory = search_dir(db)
+    manifest = read_manifest(directory)
+    replica = duckdb.connect(str(directory / manifest["replica"]), read_only=True)
+    vids = np.sort(replica.execute("SELECT vid FROM chunks").fetchnumpy()["vid"]).astype(np.int64)
+    replica.close()
+    return vids, VectorSet(directory, manifest).reconstruct(vids)
+
+
+def test_search_segments_ivf_publishes_never_rewrite_the_base_and_answer_as_a_rebuild(
+        tmp_path: Path, small_segments, small_ivf) -> None:
+    corpus = Corpus(tmp_path / "inc.duckdb")
+    corpus.add(60)
+    assert corpus.publish().index_kind == "ivf"
+    directory = search_dir(corpus.db)
+    base = read_manifest(directory)["vector_segments"][0]["name"]
+    base_written = (directory / f"{base}.faiss").stat().st_mtime_ns
+    merged = 0
+    for _ in range(8):
+        corpus.add(int(corpus.rng.integers(1, 12)))
+        corpus.churn(deletes=int(corpus.rng.integers(0, 8)), changes=int(corpus.rng.integers(0, 5)))
+        report = corpus.publish()
+        assert not report.rebuilt and report.index_kind == "ivf"
+        manifest = read_manifest(directory)
+        merged += sum(1 for s in manifest["vector_segments"] if "_m" in s["name"])
+    assert manifest["vector_segments"][0]["name"] == base  # the base is read by no publish ...
+    assert (directory / f"{base}.faiss").stat().st_mtime_ns == base_written  # ... nor rewritten
+    assert len(manifest["vector_segments"]) > 1 and merged > 0 and manifest["vector_dead"]
+    full_db = tmp_path / "full.duckdb"
+    shutil.copy(corpus.db, full_db)
+    Corpus(full_db).publish(full=True)
+    incremental, full = Opened(corpus.db), Opened(full_db)
+    assert len(full.manifest["vector_segments"]) == 1
+    rng = np.random.default_rng(1)
+    probes = rng.normal(size=(5, 384)).astype(np.float32)
+    probes /= np.linalg.norm(probes, axis=1, keepdims=True)
+    for probe in probes:  # every list probed (8 of 8): both are exact
+        assert incremental.dense(probe) == full.dense(probe)
+    with connect(corpus.db, read_only=True) as con:
+        assert check_search_index(con, corpus.db).ok
+
+    # With 3 of 8 lists probed the segments answer as ONE index on the same trained lists.
+    segmented = incremental.vectors
+    segmented.nprobe = 3
+    quantizer = vectors.read_index(directory / f"{incremental.manifest['quantizer']}.faiss")
+    single = faiss.IndexIVFFlat(quantizer, 384, 8, faiss.METRIC_INNER_PRODUCT)
+    live, matrix = _live_vectors(corpus.db)
+    single.add_with_ids(matrix, live)
+    single.nprobe = 3
+    for probe in probes:
+        hits = segmented.search(probe, 10)
+        scores, ids = single.search(probe.reshape(1, -1), 10)
+        assert list(hits.ids) == list(ids[0])
+        assert np.allclose(hits.scores, scores[0], atol=1e-5)
+        assert set(hits.ids.tolist()) <= set(live.tolist())  # tombstones never returned
+
+
+def test_search_segments_mostly_dead_vectors_are_rebuilt(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path / "h.duckdb")
+    corpus.add(40)
+    corpus.publish()
+    with connect(corpus.db, read_only=True) as con:
+        chunks = con.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    corpus.churn(deletes=int(chunks * 0.2), changes=0)
+    assert not corpus.publish().rebuilt  # 20 % tombstones: kept
+    corpus.churn(deletes=int(chunks * 0.2), changes=0)
+    report = corpus.publish()  # 40 %: the vectors are rebuilt without them
+    assert report.rebuilt
+    manifest = read_manifest(search_dir(corpus.db))
+    assert len(manifest["vector_segments"]) == 1 and not manifest["vector_dead"]

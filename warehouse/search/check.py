@@ -7,15 +7,16 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from warehouse.search import vectors
 from warehouse.search.models import IndexCheck
 from warehouse.search.replica import (
     _CURRENT_CHUNKS,
     missing_keyword_files,
+    missing_vector_files,
     read_manifest,
     search_dir,
     sql_literal,
 )
+from warehouse.search.vector_set import VectorSet
 
 
 def check_search_index(con: duckdb.DuckDBPyConnection, db_path: Path) -> IndexCheck:
@@ -29,8 +30,9 @@ def check_search_index(con: duckdb.DuckDBPyConnection, db_path: Path) -> IndexCh
                           missing=warehouse_chunks, problems=["no search index published"])
     check = IndexCheck(ok=True, generation=manifest["generation"],
                        index_kind=manifest.get("index_kind"), warehouse_chunks=warehouse_chunks)
-    replica, index_path = directory / manifest["replica"], directory / manifest["vectors"]
-    for path in (replica, index_path, *missing_keyword_files(directory, manifest)):
+    replica = directory / manifest["replica"]
+    for path in (replica, *missing_keyword_files(directory, manifest),
+                 *missing_vector_files(directory, manifest)):
         if not path.exists():
             check.problems.append(f"missing file {path.name}")
     if check.problems:
@@ -50,8 +52,7 @@ def check_search_index(con: duckdb.DuckDBPyConnection, db_path: Path) -> IndexCh
         replica_vids = np.sort(con.execute("SELECT vid FROM chk.chunks").fetchnumpy()["vid"])
     finally:
         con.execute("DETACH chk")
-    index = vectors.read_index(index_path)
-    ids = vectors.index_ids(index)
+    ids = VectorSet(directory, manifest).ids()
     check.vector_count = len(ids)
     if not np.array_equal(ids, replica_vids.astype(np.int64)):
         check.problems.append(f"FAISS index holds {len(ids)} vectors, replica maps "

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import faiss
 import numpy as np
 import pyarrow as pa
 
@@ -35,6 +34,7 @@ from warehouse.search.models import (
 from warehouse.search.replica import is_current_format, read_manifest, search_dir
 from warehouse.search.segments import SegmentedKeywordIndex
 from warehouse.search.text import highlight_spans, passage_window
+from warehouse.search.vector_set import VectorSet
 
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
 CANDIDATES = 100  # chunks taken from each retriever before fusion
@@ -54,7 +54,7 @@ class IndexNotPublished(RuntimeError):
 class _Generation:
     number: int
     con: duckdb.DuckDBPyConnection
-    index: faiss.Index
+    index: VectorSet
     vids: np.ndarray  # sorted FAISS ids of every chunk ...
     documents: np.ndarray  # ... the position of its document in `document_ids` ...
     chunk_index: np.ndarray  # ... and its index within the document
@@ -135,7 +135,7 @@ class Searcher:
             if self._current is None or self._current.number != manifest["generation"]:
                 con = duckdb.connect(str(self.directory / manifest["replica"]), read_only=True)
                 load_fts(con)
-                index = vectors.read_index(self.directory / manifest["vectors"])
+                index = VectorSet(self.directory, manifest)
                 # The old generation is NOT closed here: requests on other threads may still be
                 # reading it (closing the connection closes their cursors: "No open result set",
                 # "Connection already closed"). It closes when the last of them drops it.
@@ -166,7 +166,7 @@ class Searcher:
             keyword = _POOL.submit(_keyword_on_own_cursor, gen, query, allowed)
         if query_vector is not None:
             with self._vector_threads() as threads:
-                hits = vectors.search(gen.index, query_vector, CANDIDATES, allowed, threads)
+                hits = gen.index.search(query_vector, CANDIDATES, allowed, threads)
             for rank, (vid, score) in enumerate(zip(hits.ids, hits.scores, strict=True), 1):
                 c = candidates.setdefault(int(vid), _Candidate(int(vid)))
                 c.dense_rank, c.dense_score = rank, float(score)
@@ -194,11 +194,11 @@ class Searcher:
                                           [document_id]).fetchall()]
         if not vids:
             raise KeyError(str(document_id))
-        centre = vectors.reconstruct(gen.index, np.array(vids)).mean(axis=0)
+        centre = gen.index.reconstruct(np.array(vids)).mean(axis=0)
         centre /= np.linalg.norm(centre) or 1.0
         allowed = _allowed(cur, filters)
         with self._vector_threads() as threads:
-            hits = vectors.search(gen.index, centre, CANDIDATES * 2, allowed, threads)
+            hits = gen.index.search(centre, CANDIDATES * 2, allowed, threads)
         candidates: dict[int, _Candidate] = {}
         for rank, (vid, score) in enumerate(zip(hits.ids, hits.scores, strict=True), 1):
             candidates[int(vid)] = _Candidate(int(vid), 1.0 / (RRF_K + rank), rank, float(score))

@@ -2,15 +2,17 @@
 
 Beside `horizon.duckdb` lives `horizon.search/` with `manifest.json` naming the current generation's
 `replica-NNNNNN.duckdb` (documents, chunks with their FAISS ids, themes, insights),
-`vectors-NNNNNN.faiss`, `terms-NNNNNN.txt` and the keyword segments it lists (segments.py; a
-segment is shared by every generation that lists it). The writer builds a new generation in
+`terms-NNNNNN.txt`, the keyword segments it lists (segments.py) and the vector segments
+(`vNNNNNN_*.faiss`, with the IVF quantizer, tombstones and list sizes: vector_set.py); a
+segment is shared by every generation that lists it. The writer builds a new generation in
 temporary files, renames them into place, then replaces the manifest atomically: searchers see
 the old generation or the new one, never a mix, and never open the warehouse itself (DuckDB
 lets one process write it).
 
 Both indexes are updated incrementally: a chunk keeps its FAISS id (`vid`) while its text and
 model are unchanged; changed and removed chunks are taken out (tombstones in the keyword
-segments), new ones added (one new keyword segment, vectors added to the trained IVF lists).
+segments and the vector tombstones), new ones added (one new keyword segment, one new vector
+segment on the trained IVF lists).
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import faiss
 import numpy as np
 import pyarrow as pa
 
-from warehouse.search import segments, vectors
+from warehouse.search import segments, vector_publish, vectors
 from warehouse.search.models import PublishReport
+from warehouse.search.vector_set import segment_path
 
 MANIFEST = "manifest.json"
 _KEEP_GENERATIONS = 2
@@ -78,10 +80,10 @@ def warehouse_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
 def _previous(directory: Path, manifest: dict | None) -> tuple[Path, Path] | None:
     if not is_current_format(manifest):  # none, or written by an older Horizon
         return None
-    replica, index = directory / manifest["replica"], directory / manifest["vectors"]
-    present = replica.exists() and index.exists() and not missing_keyword_files(directory,
-                                                                                manifest)
-    return (replica, index) if present else None
+    replica = directory / manifest["replica"]
+    present = replica.exists() and not missing_keyword_files(directory, manifest) and not (
+        missing_vector_files(directory, manifest))
+    return (replica, directory) if present else None
 
 
 def missing_keyword_files(directory: Path, manifest: dict) -> list[Path]:
@@ -91,9 +93,17 @@ def missing_keyword_files(directory: Path, manifest: dict) -> list[Path]:
     return [path for path in paths if not path.exists()]
 
 
+def missing_vector_files(directory: Path, manifest: dict) -> list[Path]:
+    paths = [segment_path(directory, seg["name"]) for seg in manifest.get("vector_segments", [])]
+    paths += [directory / (manifest[key] + suffix) for key, suffix in (
+        ("quantizer", ".faiss"), ("vector_dead", ""), ("list_sizes", "")) if manifest.get(key)]
+    return [path for path in paths if not path.exists()]
+
+
 def is_current_format(manifest: dict | None) -> bool:
     """Whether this Horizon can search the generation (older ones lack files it reads)."""
-    return bool(manifest) and "segments" in manifest and "terms" in manifest
+    return bool(manifest) and all(key in manifest for key in ("segments", "terms",
+                                                               "vector_segments"))
 
 
 def publish_search_index(con: duckdb.DuckDBPyConnection, db_path: Path, *,
@@ -112,7 +122,6 @@ def publish_search_index(con: duckdb.DuckDBPyConnection, db_path: Path, *,
     previous = None if full else _previous(directory, manifest)
     fingerprint = warehouse_fingerprint(con)
     replica_name = f"replica-{generation:06d}.duckdb"
-    vectors_name = f"vectors-{generation:06d}.faiss"
     tmp_replica = directory / f".{replica_name}.tmp"
     for stale in (tmp_replica, tmp_replica.with_name(tmp_replica.name + ".wal")):
         stale.unlink(missing_ok=True)
@@ -134,8 +143,8 @@ def publish_search_index(con: duckdb.DuckDBPyConnection, db_path: Path, *,
                                             manifest if previous else None, next_vid, live)
         keyword_seconds = time.perf_counter() - keyword_started
         vector_started = time.perf_counter()
-        index, rebuilt, training, added = _vector_index(con, previous, manifest, index_kind,
-                                                        count, next_vid, removed)
+        published = _vector_index(con, directory, generation, manifest if previous else None,
+                                  index_kind, count, next_vid, removed, live)
         vector_seconds = time.perf_counter() - vector_started
     finally:
         for alias in ("rep", "prev"):
@@ -143,26 +152,28 @@ def publish_search_index(con: duckdb.DuckDBPyConnection, db_path: Path, *,
                                                    ).fetchall()}:
                 con.execute(f"DETACH {alias}")
 
-    vectors.write_index(index, directory / vectors_name)
     os.replace(tmp_replica, directory / replica_name)
-    report = PublishReport(generation=generation, index_kind=vectors.index_kind(index),
-                           chunks=count, added=added, removed=len(removed),
-                           rebuilt=rebuilt, seconds=round(time.perf_counter() - started, 3),
+    report = PublishReport(generation=generation, index_kind=published.kind,
+                           chunks=count, added=published.added, removed=len(removed),
+                           rebuilt=published.rebuilt,
+                           seconds=round(time.perf_counter() - started, 3),
                            keyword_seconds=round(keyword_seconds, 3),
                            vector_seconds=round(vector_seconds, 3),
                            segments=len(keyword_state["segments"]),
                            merged=keyword_state["merged"])
     _write_manifest(directory, {
-        "generation": generation, "replica": replica_name, "vectors": vectors_name,
+        "generation": generation, "replica": replica_name,
         "terms": keyword_state["terms"], "segments": keyword_state["segments"],
         "index_kind": report.index_kind, "chunks": count,
+        "vector_segments": published.segments, "vector_dead": published.dead,
+        "quantizer": published.quantizer, "list_sizes": published.list_sizes,
         "next_vid": max(next_vid, (top or -1) + 1), "fingerprint": fingerprint,
-        "vector_training": training, "published_at": datetime.now(UTC).isoformat(),
+        "vector_training": published.training, "published_at": datetime.now(UTC).isoformat(),
     })
     con.execute(
         "INSERT OR REPLACE INTO search_publications VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [generation, datetime.now(UTC), report.index_kind, count, report.added, report.removed,
-         rebuilt, fingerprint, report.seconds],
+         published.rebuilt, fingerprint, report.seconds],
     )
     _remove_old_generations(directory, generation, manifest)
     return report
@@ -205,26 +216,20 @@ def build_keyword_index(con: duckdb.DuckDBPyConnection, directory: Path, generat
     return {"terms": terms, "segments": kept, "merged": merged}
 
 
-def _vector_index(con: duckdb.DuckDBPyConnection, previous: tuple[Path, Path] | None,
+def _vector_index(con: duckdb.DuckDBPyConnection, directory: Path, generation: int,
                   manifest: dict | None, index_kind: str | None, count: int, next_vid: int,
-                  removed: np.ndarray) -> tuple[faiss.Index, bool, dict, int]:
-    """The previous FAISS index with the new vectors added in place, or a fresh one when there
-    is none, its kind changes, or its lists have drifted (vectors.needs_retraining)."""
+                  removed: np.ndarray, live: np.ndarray) -> vector_publish.VectorPublish:
+    """The previous vector segments plus one of the new vectors, or one fresh segment when
+    nothing was published, the kind changes, or the lists have drifted."""
     kind = index_kind or ("exact" if count <= vectors.EXACT_MAX_VECTORS else "ivf")
-    training = dict((manifest or {}).get("vector_training") or {})
-    if previous and not index_kind:
-        index = vectors.read_index(previous[1])
-        if vectors.index_kind(index) == kind or (kind == "exact" and count > 0 and
-                                                 vectors.index_kind(index) == "ivf"):
-            added_ids, added_vectors = _vectors(con, next_vid)
-            vectors.update_index(index, removed, added_ids, added_vectors)
-            training = vectors.track_drift(index, training, added_vectors)
-            if not vectors.needs_retraining(index, training):
-                return index, False, training, len(added_ids)
-        del index
-    ids, matrix = _vectors(con, 0)
-    index = vectors.build_index(ids, matrix, kind=kind)
-    return index, True, vectors.training_profile(index, matrix), len(ids)
+    if manifest and not index_kind and (manifest.get("index_kind") == kind or (
+            kind == "exact" and manifest.get("index_kind") == "ivf")):
+        published = vector_publish.incremental(directory, generation, manifest,
+                                               _vector_reader(con), next_vid, removed, live)
+        if published is not None:
+            return published
+    return vector_publish.full(directory, generation, kind, _vector_reader(con),
+                               _vector_sampler(con), count)
 
 
 def _copy_tables(con: duckdb.DuckDBPyConnection, incremental: bool, next_vid: int) -> None:
@@ -254,16 +259,33 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, incremental: bool, next_vid: in
     con.execute("CREATE TABLE rep.contributions AS SELECT * FROM main.contributions")
 
 
-def _vectors(con: duckdb.DuckDBPyConnection, first_new_vid: int) -> tuple[np.ndarray, np.ndarray]:
-    """vids and vectors of the chunks new to this generation."""
-    table: pa.Table = con.execute(
-        "SELECT r.vid, e.vector FROM rep.chunks r JOIN main.chunk_embeddings e"
-        " ON e.chunk_id = r.id WHERE r.vid >= ? ORDER BY r.vid", [first_new_vid],
-    ).fetch_arrow_table()
-    ids = table.column("vid").to_numpy().astype(np.int64)
-    column = table.column("vector").combine_chunks()
-    flat = column.flatten().to_numpy(zero_copy_only=False) if len(column) else np.zeros(0)
-    return ids, np.asarray(flat, dtype=np.float32).reshape(len(ids), vectors.DIMENSION)
+def _vector_reader(con: duckdb.DuckDBPyConnection) -> vector_publish.VectorReader:
+    """Batches of (vids, vectors) of the generation's chunks from a vid on, in vid order."""
+    def read(first_vid: int):
+        reader = con.execute(
+            "SELECT r.vid, e.vector FROM rep.chunks r JOIN main.chunk_embeddings e"
+            " ON e.chunk_id = r.id WHERE r.vid >= ? ORDER BY r.vid", [first_vid],
+        ).fetch_record_batch(100_000)
+        for batch in reader:
+            if batch.num_rows:
+                yield (batch.column(0).to_numpy().astype(np.int64),
+                       _matrix(batch.column(1), batch.num_rows))
+    return read
+
+
+def _vector_sampler(con: duckdb.DuckDBPyConnection) -> vector_publish.VectorSampler:
+    def sample(rows: int) -> np.ndarray:
+        table = con.execute(
+            "SELECT e.vector FROM rep.chunks r JOIN main.chunk_embeddings e ON e.chunk_id = r.id"
+            f" USING SAMPLE {int(rows)} ROWS (reservoir, 7)").fetch_arrow_table()
+        return _matrix(table.column(0).combine_chunks(), table.num_rows)
+    return sample
+
+
+def _matrix(column: pa.Array, rows: int) -> np.ndarray:
+    flat = column.flatten().to_numpy(zero_copy_only=False) if rows else np.zeros(0)
+    return np.ascontiguousarray(np.asarray(flat, dtype=np.float32).reshape(rows,
+                                                                           vectors.DIMENSION))
 
 
 def _remove_old_generations(directory: Path, current: int, previous: dict | None) -> None:
@@ -279,7 +301,10 @@ def _remove_old_generations(directory: Path, current: int, previous: dict | None
             path.unlink(missing_ok=True)
     named = {s["name"] for s in (read_manifest(directory) or {}).get("segments", [])}
     named |= {s["name"] for s in (previous or {}).get("segments", [])}
-    for path in directory.glob("s*_*.*"):
+    named |= {s["name"] for s in (read_manifest(directory) or {}).get("vector_segments", [])}
+    named |= {s["name"] for s in (previous or {}).get("vector_segments", [])}
+    named |= {m.get("quantizer") for m in (read_manifest(directory) or {}, previous or {})}
+    for path in [*directory.glob("s*_*.*"), *directory.glob("v*_*.faiss")]:
         if path.name.split(".")[0] not in named and not path.name.startswith("."):
             path.unlink(missing_ok=True)
 

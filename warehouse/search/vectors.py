@@ -17,7 +17,7 @@ import numpy as np
 
 DIMENSION = 384
 # Below this many vectors, exact search (IndexFlatIP); above, IVF (IndexIVFFlat: exact vectors,
-# so no refine step, and remove_ids works for the daily incremental update). bench/search.py
+# so no refine step, and segments merge by reconstructing them: vector_publish.py). bench/search.py
 # measures both sizes; see README "Search performance".
 EXACT_MAX_VECTORS = 200_000
 # Lists visited per query: a share of the lists, at least IVF_MIN_PROBES. Chosen on the TUNING
@@ -141,21 +141,30 @@ def track_drift(index: faiss.Index, training: dict, added: np.ndarray) -> dict:
 
 def drift(index: faiss.Index, training: dict) -> dict:
     """Growth, imbalance ratio and centroid-score drop since training."""
-    ivf = faiss.extract_index_ivf(index)
+    return drift_from(index.ntotal, faiss.extract_index_ivf(index).invlists.imbalance_factor(),
+                      training)
+
+
+def drift_from(count: int, imbalance_factor: float, training: dict) -> dict:
+    """The same measures from the vector count and the lists' imbalance factor (vector
+    segments sum their list sizes: vector_publish.py)."""
     added = training.get("added", 0)
-    return {"growth": index.ntotal / max(1, training["vectors"]),
-            "imbalance_ratio": ivf.invlists.imbalance_factor() / training["imbalance"],
+    return {"growth": count / max(1, training["vectors"]),
+            "imbalance_ratio": imbalance_factor / training["imbalance"],
             "score_drop": (training["score"] - training["added_score_sum"] / added) if (
                 added >= RETRAIN_MIN_SHARE * training["vectors"]) else 0.0}
+
+
+def drift_exceeds(measured: dict) -> bool:
+    return (measured["growth"] > RETRAIN_GROWTH
+            or measured["imbalance_ratio"] > RETRAIN_IMBALANCE
+            or measured["score_drop"] > RETRAIN_SCORE_DROP)
 
 
 def needs_retraining(index: faiss.Index, training: dict) -> bool:
     if index_kind(index) != "ivf" or not training:
         return False
-    measured = drift(index, training)
-    return (measured["growth"] > RETRAIN_GROWTH
-            or measured["imbalance_ratio"] > RETRAIN_IMBALANCE
-            or measured["score_drop"] > RETRAIN_SCORE_DROP)
+    return drift_exceeds(drift(index, training))
 
 
 def index_ids(index: faiss.Index) -> np.ndarray:
