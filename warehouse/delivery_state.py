@@ -19,7 +19,7 @@ from datetime import date, datetime
 import duckdb
 from pydantic import BaseModel, ConfigDict
 
-from warehouse.queries import insights_for, load_documents, theme_scores_for
+from warehouse.queries import scored_documents
 from warehouse.records import DocumentKind, ScoredDocument, SourceReport
 
 PENDING, SENDING, SENT, FAILED, QUIET = "pending", "sending", "sent", "failed", "quiet"
@@ -286,25 +286,6 @@ def last_run_start(con: duckdb.DuckDBPyConnection, flow: str, profile: str) -> d
 
 
 # --- reads for the digest and the alerts -----------------------------------------------------
-
-def scored_documents(
-    con: duckdb.DuckDBPyConnection, profile: str, ids: list[uuid.UUID]
-) -> list[ScoredDocument]:
-    """Stored documents with their theme scores and insight for one profile, by id."""
-    if not ids:
-        return []
-    seen = {row[0]: row[1:] for row in con.execute(
-        "SELECT id, first_seen_at, last_changed_at, version FROM documents"
-        " WHERE list_contains(?, id)", [ids]).fetchall()}
-    scores = theme_scores_for(con, profile, ids)
-    insights = insights_for(con, profile, ids)
-    return [
-        ScoredDocument(document=doc, themes=scores.get(doc.id, []), insight=insights.get(doc.id),
-                       first_seen_at=seen[doc.id][0], last_changed_at=seen[doc.id][1],
-                       version=seen[doc.id][2])
-        for doc in load_documents(con, ids)
-    ]
-
 
 _CLOSES_AT = (
     "coalesce(d.closes_at, try_cast(json_extract_string(i.funding, '$.closes_at') AS TIMESTAMPTZ),"
