@@ -25,9 +25,10 @@ from delivery.items import (
     speaker_of,
 )
 from delivery.mps_section import MpLine
-from delivery.ranking import deadline, funding_facts, rank_score, region_relevance
+from delivery.ranking import funding_facts, rank_score, region_relevance
 from delivery.text import clip
 from delivery.today import BriefLine, build_brief, hard_cap, search_link
+from warehouse.deadlines import deadline, is_closed
 from warehouse.profiles import Profile
 from warehouse.records import DocumentKind, ScoredDocument, Signal
 
@@ -180,8 +181,7 @@ def section_for(scored: ScoredDocument, profile: Profile, now: datetime,
     eligible = facts is not None and facts.eligible_for_authority is True
     relevant = matched or regional or eligible
     signal = scored.insight.signal if scored.insight is not None else Signal.NEUTRAL
-    closes = deadline(scored)
-    closed = closes is not None and closes < now
+    closed = is_closed(scored, now)
     if scored.document.withdrawn_at is not None:
         return "developments" if matched else None
     if relevant and _closing_soon(scored, now, options.actions_window_days):

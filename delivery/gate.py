@@ -17,8 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from delivery.ranking import deadline, funding_facts, region_relevance
+from delivery.ranking import funding_facts, region_relevance
 from delivery.text import mentions
+from warehouse.deadlines import deadline
 from warehouse.profiles import Profile
 from warehouse.records import DocumentKind, ScoredDocument
 

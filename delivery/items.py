@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from delivery.ranking import deadline, funding_facts
+from delivery.ranking import funding_facts
 from delivery.text import Segment, clip, extractive_summary, highlight, mentions, squash
+from warehouse.deadlines import deadline
 from warehouse.profiles import Profile
 from warehouse.records import ScoredDocument, Signal
 

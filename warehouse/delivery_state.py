@@ -19,6 +19,7 @@ from datetime import date, datetime
 import duckdb
 from pydantic import BaseModel, ConfigDict
 
+from warehouse.deadlines import deadline_sql, not_closed_sql
 from warehouse.queries import scored_documents
 from warehouse.records import DocumentKind, ScoredDocument, SourceReport
 
@@ -287,12 +288,6 @@ def last_run_start(con: duckdb.DuckDBPyConnection, flow: str, profile: str) -> d
 
 # --- reads for the digest and the alerts -----------------------------------------------------
 
-_CLOSES_AT = (
-    "coalesce(d.closes_at, try_cast(json_extract_string(i.funding, '$.closes_at') AS TIMESTAMPTZ),"
-    " try_cast(json_extract_string(d.funding, '$.closes_at') AS TIMESTAMPTZ))"
-)
-
-
 def open_deadlines(
     con: duckdb.DuckDBPyConnection, profile: str, start: datetime, end: datetime
 ) -> list[ScoredDocument]:
@@ -300,7 +295,7 @@ def open_deadlines(
     rows = con.execute(
         f"SELECT d.id FROM documents d LEFT JOIN document_insights i"
         f" ON i.document_id = d.id AND i.profile = ? WHERE d.withdrawn_at IS NULL"
-        f" AND {_CLOSES_AT} BETWEEN ? AND ? ORDER BY d.id", [profile, start, end]
+        f" AND {deadline_sql()} BETWEEN ? AND ? ORDER BY d.id", [profile, start, end]
     ).fetchall()
     return scored_documents(con, profile, [row[0] for row in rows])
 
@@ -314,7 +309,7 @@ def funding_candidates(
         f"SELECT d.id FROM documents d LEFT JOIN document_insights i"
         f" ON i.document_id = d.id AND i.profile = ? WHERE d.withdrawn_at IS NULL"
         f" AND (list_contains(?, d.kind) OR d.funding IS NOT NULL OR i.funding IS NOT NULL)"
-        f" AND ({_CLOSES_AT} IS NULL OR {_CLOSES_AT} > ?) ORDER BY d.id",
+        f" AND {not_closed_sql()} ORDER BY d.id",
         [profile, kinds, now],
     ).fetchall()
     return scored_documents(con, profile, [row[0] for row in rows])
