@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,6 +30,7 @@ from delivery.today import BriefLine, build_brief, hard_cap, search_link
 from warehouse.deadlines import deadline, is_closed
 from warehouse.profiles import Profile
 from warehouse.records import DocumentKind, ScoredDocument, Signal
+from warehouse.text import UK
 
 SECTION_TITLES = {
     "actions": "Actions due",
@@ -47,7 +47,6 @@ FUNDING_KINDS = {DocumentKind.FUNDING_CALL, DocumentKind.GRANT, DocumentKind.TEN
 PARLIAMENT_KINDS = {DocumentKind.DEBATE, DocumentKind.WRITTEN_QUESTION,
                     DocumentKind.WRITTEN_STATEMENT, DocumentKind.BILL}
 REGION_GROUP = "Across the region"
-UK = ZoneInfo("Europe/London")
 DIGEST_HOUR = 7
 SAME_SPEECH_OVERLAP = 0.6
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,8 +12,7 @@ from delivery.text import Segment, clip, extractive_summary, highlight, mentions
 from warehouse.deadlines import deadline
 from warehouse.profiles import Profile
 from warehouse.records import ScoredDocument, Signal
-
-UK = ZoneInfo("Europe/London")
+from warehouse.text import UK
 
 
 class ThemeChip(BaseModel):

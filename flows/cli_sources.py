@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from rich import box
@@ -18,10 +17,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from warehouse.text import UK as LONDON
+
 console = Console()
 _STYLE = {"ok": "green", "degraded": "yellow", "failing": "red", "empty": "red",
           "stale": "yellow", "never run": "dim"}
-LONDON = ZoneInfo("Europe/London")
 
 
 def _when(value: datetime | None) -> str:

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
@@ -29,8 +28,8 @@ from warehouse.records import RunReport, RunStatus, SourceReport
 from warehouse.save import save_run_report
 from warehouse.search.replica import refresh_search_index
 from warehouse.settings import Settings, apply_offline_environment, get_settings
+from warehouse.text import UK
 
-UK = ZoneInfo("Europe/London")
 FLOW_NAME = "daily_digest"
 
 

@@ -11,7 +11,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 from prefect import flow, get_run_logger
@@ -46,9 +45,9 @@ from warehouse.queries import changed_since, last_completed_run_end
 from warehouse.records import RunReport, RunStatus, SourceReport
 from warehouse.settings import Settings, apply_offline_environment, get_settings
 from warehouse.sources import source_display_names
+from warehouse.text import UK
 
 DAILY_FLOW = "daily_digest"
-UK = ZoneInfo("Europe/London")
 
 
 @dataclass

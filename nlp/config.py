@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from warehouse.yaml_file import read_yaml_mapping
 
 NLP_CONFIG_FILENAME = "nlp.yaml"
 
@@ -164,19 +165,7 @@ def _describe(path: Path, error: ValidationError) -> str:
 
 def load_nlp_config_file(path: Path) -> NlpConfig:
     """Read and validate one NLP settings file; errors name the file, line or field."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise NlpConfigError(f"{path}: file not found") from error
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = getattr(error, "problem", None) or error
-        raise NlpConfigError(f"{where}: invalid YAML: {problem}") from error
-    if not isinstance(data, dict):
-        raise NlpConfigError(f"{path}: expected a mapping at the top level")
+    data = read_yaml_mapping(path, NlpConfigError)
     try:
         return NlpConfig.model_validate(data)
     except ValidationError as error:
@@ -204,13 +193,6 @@ def load_nlp_config(config_dir: Path) -> NlpConfig:
 
 
 def load_yaml_mapping(path: Path) -> dict:
-    """A YAML file holding a mapping (lexicons, gazetteers, thresholds); errors name the file."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise NlpConfigError(f"{path}: file not found") from error
-    except yaml.YAMLError as error:
-        raise NlpConfigError(f"{path}: invalid YAML: {error}") from error
-    if not isinstance(data, dict):
-        raise NlpConfigError(f"{path}: expected a mapping at the top level")
-    return data
+    """A YAML file holding a mapping (lexicons, gazetteers, thresholds); errors name the file
+    and, for a syntax error, the line."""
+    return read_yaml_mapping(path, NlpConfigError)

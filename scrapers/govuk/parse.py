@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from scrapers.dates import parse_timestamp
 from scrapers.errors import ParseError
 from scrapers.govuk.kinds import kind_for
-from scrapers.html_text import html_to_text
 from warehouse.records import Document
+from warehouse.text import html_to_text
 
 PARSER_VERSION = "govuk-content/1"
 GOVUK_ORIGIN = "https://www.gov.uk"

@@ -1,0 +1,33 @@
+"""The one YAML loader for configuration files: errors name the file, and the line and column
+of a syntax error ("config/profiles/wmca.yaml:12:3: invalid YAML: ...").
+
+The caller passes the error type its own callers catch (ProfileError, NlpConfigError)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+
+def read_yaml(path: Path, error: type[Exception] = ValueError) -> object:
+    """The YAML document in `path`; a missing file or a syntax error raises `error`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as missing:
+        raise error(f"{path}: file not found") from missing
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as invalid:
+        mark = getattr(invalid, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = getattr(invalid, "problem", None) or str(invalid)
+        raise error(f"{where}: invalid YAML: {problem}") from invalid
+
+
+def read_yaml_mapping(path: Path, error: type[Exception] = ValueError) -> dict:
+    """`read_yaml`, and the document must be a mapping at the top level."""
+    data = read_yaml(path, error)
+    if not isinstance(data, dict):
+        raise error(f"{path}: expected a mapping at the top level")
+    return data
