@@ -139,10 +139,13 @@ def main() -> None:
     parser.add_argument("--samples-db", type=Path)
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-process timing")
     args = parser.parse_args()
-    from flows.cli_brief import default_encoder
+    from delivery.brief.service import QUERY_THREADS
+    from nlp.config import load_nlp_config
+    from nlp.query_encoder import load_query_encoder
 
     topics = yaml.safe_load(TOPICS.read_text(encoding="utf-8"))["topics"]
-    encoder = default_encoder(Settings().config_dir)
+    encoder = load_query_encoder(load_nlp_config(Settings().config_dir),
+                                 threads=QUERY_THREADS)
     with tempfile.TemporaryDirectory() as folder:
         demo = args.demo_db or build_demo_warehouse(Path(folder))
         dbs = {"demo": demo, "samples": args.samples_db}

@@ -180,7 +180,7 @@ def build_warehouse(workdir: Path, documents: int, rebuild: bool) -> Path:
 
 def writer_loop(db: Path, stop_file: Path, batch: int, seconds: float) -> None:
     """Save `batch` new documents and publish, again and again, until told to stop."""
-    from flows.lock import warehouse_lock
+    from flows.runtime.lock import warehouse_lock
     from warehouse.db import connect
     from warehouse.search.replica import publish_search_index
 

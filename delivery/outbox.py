@@ -13,7 +13,8 @@ The rules (docs/delivery.md):
   later run, marked as a possible repeat (a header on the message, `possible_repeat` recorded);
 - every error recorded or logged is redacted (delivery/secrets.py).
 
-Prefect-free: the flows pass a logger and call `deliver`.
+Prefect-free: delivery/digest_send.py and delivery/alert_send.py build the rows and the
+sender, pass a logger and call `deliver`.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from delivery.secrets import OutcomeUnknown, Refused, describe, redact
+from delivery.secrets import OutcomeUnknown, Refused, describe, redact, settings_secrets
 from warehouse.db import kill_point
 from warehouse.delivery_state import FAILED, QUIET, SENDING, SENT, UNKNOWN, OutboxRow
 from warehouse.outbox_ledger import Ledger
+from warehouse.settings import Settings
 
 REPEAT_HEADER = "X-Horizon-Possible-Repeat"
 
@@ -53,6 +55,14 @@ class Policy:
     secrets: tuple[str, ...] = ()
     kill_at: str = ""  # crash tests: the kill point between acceptance and its record
 
+    @classmethod
+    def from_settings(cls, settings: Settings, kill_at: str) -> Policy:
+        """The HORIZON_SEND_* settings, and every secret of the settings to redact."""
+        return cls(retries=settings.send_retries,
+                   retry_delay_seconds=settings.send_retry_delay_seconds,
+                   max_attempts=settings.send_max_attempts,
+                   secrets=tuple(settings_secrets(settings)), kill_at=kill_at)
+
 
 @dataclass
 class OutboxReport:
@@ -61,6 +71,11 @@ class OutboxReport:
     unknown: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def undelivered(self) -> list[str]:
+        """The rows not delivered this run: failed, or with an unknown outcome."""
+        return self.failed + self.unknown
 
 
 def deliver(rows: Iterable[OutboxRow], send: Sender, ledger: Ledger, policy: Policy,

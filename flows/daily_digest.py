@@ -1,76 +1,45 @@
-"""The daily cycle: collect every source of the profile, enrich, store, render the digest."""
+"""The daily cycle (`horizon run`, the 07:00 deployments): collect every source of the profile,
+store, enrich, refresh people and the search index, prepare the day's digest and, with `send`,
+mail it (delivery/digest_prepare.py, delivery/digest_send.py)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
+from delivery.digest_prepare import PreparedDigest, prepare_digest
+from delivery.digest_send import send_digest
 from delivery.email import check_smtp_security
-from flows.collect import collect_sources
-from flows.digest_delivery import PreparedDigest, deliver_digest, prepare_digest
-from flows.enrich import enrich_pending
-from flows.lock import warehouse_lock
-from flows.people import refresh_people
-from flows.prefect_runtime import CRAWL_PREFIX
-from flows.preflight import resolve_sources
-from scrapers.replay import serve_snapshot
+from flows.runtime.lock import warehouse_lock
+from flows.runtime.prefect_setup import crawl_workdir
+from flows.runtime.preflight import resolve_sources
+from flows.runtime.snapshot import replaying, snapshot_as_of
+from flows.tasks.collect import collect_sources, collection_status
+from flows.tasks.enrich import enrich_pending
+from flows.tasks.people import refresh_people
 from warehouse.db import connect, kill_point
-from warehouse.profiles import Profile, load_profile, load_yaml_file
+from warehouse.profiles import Profile, load_profile
 from warehouse.records import RunReport, RunStatus, SourceReport
 from warehouse.save import save_run_report
 from warehouse.search.replica import refresh_search_index
-from warehouse.settings import Settings, apply_offline_environment, get_settings
+from warehouse.settings import apply_offline_environment, get_settings
 from warehouse.text import UK
 
 FLOW_NAME = "daily_digest"
 
 
-def snapshot_as_of(snapshot: Path) -> date | None:
-    """The 'today' a bundled snapshot was written for (snapshot.yaml: as_of), if it says."""
-    manifest = snapshot / "snapshot.yaml"
-    if not manifest.exists():
-        return None
-    data = load_yaml_file(manifest)
-    value = data.get("as_of") if isinstance(data, dict) else None
-    return value if isinstance(value, date) else None
-
-
-@contextmanager
-def replaying(settings: Settings, snapshot: Path | None) -> Iterator[Settings]:
-    """Point every source at a loopback server replaying the snapshot, for the run's duration."""
-    if snapshot is None:
-        yield settings
-        return
-    if not snapshot.is_dir():
-        raise FileNotFoundError(f"snapshot folder not found: {snapshot}")
-    with serve_snapshot(snapshot) as url:
-        yield settings.model_copy(update={"replay_url": url})
-
-
-@task(name="render-digest", cache_policy=NONE)
-def render_digest(con, profile: Profile, day: date, out_dir: Path,
-                  sources: list[SourceReport]) -> PreparedDigest:
+@task(name="prepare-digest", cache_policy=NONE)
+def prepare_day_digest(con, profile: Profile, day: date, out_dir: Path,
+                       sources: list[SourceReport]) -> PreparedDigest:
     """The day's digest from the warehouse (window stored in `digests`), as .html, .txt, .eml.
     The wall clock only ends the collection window: deadlines, days left, staleness and the
     quiet-day logic are judged at the digest's own moment (`day` 07:00, delivery.digest)."""
     return prepare_digest(con, profile, day, out_dir, get_settings(), now=datetime.now(UTC),
                           source_reports=sources)
-
-
-def _status(sources: list[SourceReport]) -> RunStatus:
-    if sources and all(s.health == "failing" for s in sources):
-        return RunStatus.FAILED
-    if any(s.health != "ok" for s in sources):
-        return RunStatus.PARTIAL
-    return RunStatus.SUCCEEDED
 
 
 @flow(name=FLOW_NAME, log_prints=True)
@@ -107,13 +76,11 @@ def daily_digest(
         replaying(settings, snapshot_dir) as live,
     ):
         try:
-            with tempfile.TemporaryDirectory(prefix=CRAWL_PREFIX) as workdir:
-                # whose folder this is: a later run removes it if this process died
-                (Path(workdir) / "owner.pid").write_text(str(os.getpid()), encoding="utf-8")
-                report.sources = collect_sources(con, sources, live, Path(workdir),
+            with crawl_workdir() as workdir:
+                report.sources = collect_sources(con, sources, live, workdir,
                                                  full_refresh=full_refresh,
                                                  retry_quarantined=retry_quarantined)
-            report.status = _status(report.sources)
+            report.status = collection_status(report.sources)
             if report.status is RunStatus.FAILED:
                 report.notes.append("every source failed; digest not rendered")
             else:
@@ -121,13 +88,13 @@ def daily_digest(
                 report.enriched = enrich_pending(con, active, settings.config_dir)
                 report.notes.append(refresh_people(con, active, settings.config_dir))  # issue 16
                 report.notes.append(refresh_search_index(con, db_path))
-                prepared = render_digest(con, active, day, out_dir, report.sources)
+                prepared = prepare_day_digest(con, active, day, out_dir, report.sources)
                 report.outputs = prepared.outputs
                 if send:
-                    delivered = deliver_digest(con, active, prepared, settings,
-                                               now=datetime.now(UTC))
+                    delivered = send_digest(con, active, prepared, settings,
+                                            now=datetime.now(UTC), logger=logger)
                     report.notes.extend(delivered.notes)
-                    if delivered.failed and report.status is RunStatus.SUCCEEDED:
+                    if delivered.undelivered and report.status is RunStatus.SUCCEEDED:
                         report.status = RunStatus.PARTIAL
         except Exception as error:
             # Keep the record of a run that broke; what it stored stays for the next run.

@@ -10,7 +10,7 @@ from prefect import flow, get_run_logger
 from delivery.brief.model import NothingMatches
 from delivery.brief.render import write_brief
 from delivery.brief.retrieve import BriefRequest
-from delivery.brief.service import BriefService
+from delivery.brief.service import QUERY_THREADS, BriefService
 from warehouse.brief_rows import story_documents, top_stories
 from warehouse.db import connect
 from warehouse.profiles import load_profile
@@ -24,7 +24,8 @@ def mayors_week(profile: str = "wmca", db: str | None = None, out: str | None = 
                 formats: tuple[str, ...] = ("html", "pdf", "docx", "md")) -> list[str]:
     """Write `out/mayors-week/<day>/` : per theme, a brief over its top stories of the seven
     days to `day` (default today in UK time). Fails when no theme had a story that week."""
-    from flows.cli_brief import default_encoder
+    from nlp.config import load_nlp_config
+    from nlp.query_encoder import load_query_encoder
 
     logger = get_run_logger()
     settings = get_settings()
@@ -42,7 +43,8 @@ def mayors_week(profile: str = "wmca", db: str | None = None, out: str | None = 
                 packs[theme.id] = (theme, ids)
     if not packs:
         raise RuntimeError(f"no theme of {profile} had a story between {since} and {until}")
-    service = BriefService(path, settings.config_dir, default_encoder(settings.config_dir))
+    encoder = load_query_encoder(load_nlp_config(settings.config_dir), threads=QUERY_THREADS)
+    service = BriefService(path, settings.config_dir, encoder)
     folder = (Path(out) if out else settings.out_dir) / "mayors-week" / until.isoformat()
     written: list[str] = []
     for theme, ids in packs.values():

@@ -92,14 +92,9 @@ def spider_args(source: SourceConfig, base_url: str, since: date | None,
                 http_cache_path: Path | None = None, resume_start: int = 0,
                 retry_path: Path | None = None, skip_path: Path | None = None
                 ) -> dict[str, str]:
-    """Spider arguments: the common ones plus the source's own params (e.g. supergroup).
-
-    Scalar params also go as their own arguments (the GOV.UK search spider reads them so);
-    every spider gets them all as JSON in `params_json`.
-    """
+    """Spider arguments: the common ones, and the source's own params (e.g. supergroup) as JSON
+    in `params_json`."""
     return {
-        **{key: str(value) for key, value in source.params.items()
-           if isinstance(value, str | int | float)},
         "params_json": json.dumps(source.params),
         "source": source.name,
         "base_url": base_url,

@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from scrapers.errors import ParseError
-from scrapers.govuk.parse import load_json_object
+
+
+def load_json_object(raw: bytes, what: str) -> dict[str, Any]:
+    """Decode a JSON object, or raise ParseError saying what the bytes were instead."""
+    head = raw[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not head:
+        raise ParseError(f"{what}: empty response body")
+    if head.startswith(b"<"):
+        raise ParseError(f"{what}: expected JSON, got HTML or XML (starts {head[:40]!r})")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ParseError(f"{what}: body is not UTF-8 ({error.reason})") from error
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        at_end = error.pos >= len(text.rstrip()) - 1 or error.msg.startswith("Unterminated")
+        hint = " (truncated?)" if at_end else ""
+        raise ParseError(f"{what}: invalid JSON{hint}: {error.msg} at char {error.pos}") from error
+    if not isinstance(data, dict):
+        raise ParseError(f"{what}: expected a JSON object, got {type(data).__name__}")
+    return data
 
 
 def load_json_any(raw: bytes, what: str) -> Any:

@@ -7,6 +7,9 @@ plus pure functions:
     def start(ctx: Context) -> list[Fetch]            # the first requests (listing pages, feeds)
     def parse(fetch: Fetch, body: bytes, ctx: Context) -> Parsed   # pure: bytes in, records out
 
+Every spider name in scrapers/registry.py is such a module; GOV.UK's Search API crawl
+(scrapers/govuk/search_source.py) included.
+
 The spider (scrapers/source_spider.py) does all the I/O: it maps live URLs to the replay server,
 sends conditional requests, skips follow-ups whose document is already stored unchanged, and
 writes one output line per document, error or skip.
@@ -34,14 +37,25 @@ class Fetch:
     changed_at: datetime | None = None  # when the listing says that document last changed
 
 
+@dataclass(frozen=True)
+class Capped:
+    """A listing cut at max_items before its end: where the next run carries on, of how many."""
+
+    next_start: int
+    total: int
+
+
 @dataclass
 class Parsed:
     """What one response body gave: records, further requests, per-item errors."""
 
     documents: list[Document] = field(default_factory=list)
     follow: list[Fetch] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (url, reason) of one item
+    # (url, reason) of what is wrong with the listing itself: not one item's, never quarantined
+    listing_errors: list[tuple[str, str]] = field(default_factory=list)
     listed: int = 0  # records the page listed (documents, follow-ups and skipped items)
+    capped: Capped | None = None  # the source's own listing cap, with where to resume
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,8 @@ class Context:
     fetched_at: datetime
     since: date | None = None
     max_items: int = 500
+    resume_start: int = 0  # where a listing cut at its cap last run carries on
+    retry: tuple[str, ...] = ()  # items that failed before, to fetch directly (base paths)
 
     def param_list(self, name: str) -> list[str]:
         value = self.params.get(name) or []

@@ -1,7 +1,8 @@
-"""Spider name (as in config/sources.yaml `spider:`) -> spider class. New sources plug in here.
+"""Spider name (as in config/sources.yaml `spider:`) -> source module. New sources plug in here.
 
-GOV.UK's Search API crawl has its own spider; every other source is a module run by the generic
-SourceSpider (scrapers/source_spider.py).
+Every source is a module of configuration plus pure functions (the scrapers/plan.py contract:
+PARSER_VERSION, start(ctx), parse(fetch, body, ctx)), run by the one SourceSpider
+(scrapers/source_spider.py). Adding a source: docs/sources.md.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import importlib
 
 import scrapy
 
-from scrapers.govuk.spider import GovukSearchSpider
 from scrapers.source_spider import SourceSpider
 
 # spider name -> module holding PARSER_VERSION, start(ctx) and parse(fetch, body, ctx)
 SOURCE_MODULES: dict[str, str] = {
+    "govuk_search": "scrapers.govuk.search_source",
     "govuk_atom": "scrapers.govuk.atom_source",
     "parlparse": "scrapers.parliament.parlparse",
     "hansard_api": "scrapers.parliament.hansard_api",
@@ -31,19 +32,13 @@ SOURCE_MODULES: dict[str, str] = {
     "news_listing": "scrapers.regional.news_listing",
 }
 
-SPIDERS: dict[str, type[scrapy.Spider]] = {
-    GovukSearchSpider.name: GovukSearchSpider,
-}
-
 
 def spider_names() -> list[str]:
-    return sorted([*SPIDERS, *SOURCE_MODULES])
+    return sorted(SOURCE_MODULES)
 
 
 def spider_for(name: str) -> type[scrapy.Spider]:
-    if name in SPIDERS:
-        return SPIDERS[name]
-    if name in SOURCE_MODULES:
-        plan = importlib.import_module(SOURCE_MODULES[name])
-        return type(f"{name}_spider", (SourceSpider,), {"name": name, "plan": plan})
-    raise KeyError(f"unknown spider {name!r}; known: {', '.join(spider_names())}")
+    if name not in SOURCE_MODULES:
+        raise KeyError(f"unknown spider {name!r}; known: {', '.join(spider_names())}")
+    plan = importlib.import_module(SOURCE_MODULES[name])
+    return type(f"{name}_spider", (SourceSpider,), {"name": name, "plan": plan})

@@ -3,7 +3,8 @@
 Started as a child process by scrapers/crawl.py, because the Twisted reactor cannot restart:
 
     python -m scrapers.run_spider --spider govuk_search --settings S.json --output out.jsonl \
-        --arg source=govuk_news --arg base_url=https://www.gov.uk --arg supergroup=...
+        --arg source=govuk_news --arg base_url=https://www.gov.uk \
+        --arg 'params_json={"supergroup": "news_and_communications"}'
 """
 
 from __future__ import annotations

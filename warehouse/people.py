@@ -1,6 +1,6 @@
 """The region's MPs and peers as records (issue 16): people, their contributions, and the saves.
 
-A profile's people are rebuilt as a whole from the stored documents (flows/people.py), so
+A profile's people are rebuilt as a whole from the stored documents (flows/tasks/people.py), so
 `replace_people` deletes the profile's rows and inserts the new ones in one transaction: running
 it twice with the same input leaves the same rows.
 """

@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     devsets_dir: Path = PROJECT_ROOT.parent / "shared" / "devsets"
     profile: str = "wmca"
     contact_email: str = "horizon-operator@example.invalid"
-    # When set, every source's base URL is rewritten to this replay server (see scrapers/replay.py).
+    # When set, every source's base URL is rewritten to this replay server (see scrapers/replay/).
     replay_url: str | None = None
     crawl_timeout_seconds: int = Field(default=900, ge=10)
     download_timeout_seconds: int = Field(default=30, ge=1)

@@ -1,5 +1,5 @@
 """GET /api/info: which warehouse and profile this server searches, so `horizon search` can
-tell whether a running `horizon web` answers for the same warehouse (flows/cli_search_remote.py).
+tell whether a running `horizon web` answers for the same warehouse (flows/cli/search_remote.py).
 The warehouse is named by a digest of its resolved path, not the path itself."""
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ from warehouse.db import connect
 from warehouse.profiles import load_profile
 from warehouse.search.engine import Searcher
 
+QUERY_THREADS = 2  # threads of the encoder a brief is given (its query and passage encodings)
+
 
 class WarehouseBusy(RuntimeError):
     """A run holds the warehouse for writing; a brief can be asked for again when it ends."""

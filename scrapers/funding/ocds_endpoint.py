@@ -11,7 +11,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from scrapers.funding.ocds import parse_releases
-from scrapers.govuk.parse import load_json_object
+from scrapers.jsonbody import load_json_object
 from scrapers.plan import Context, Fetch, Parsed, live_url
 
 

@@ -1,7 +1,8 @@
-"""GOV.UK: one shared parser for Content API items and Search API pages, and the crawl spider.
+"""GOV.UK: one shared parser for Content API items and Search API pages, and two source modules.
 
-Every GOV.UK source (news, policy, statistics, guidance) is this package plus a supergroup in
-config/sources.yaml.
+search_source.py lists a supergroup through the Search API (news, policy, statistics, guidance:
+each a supergroup in config/sources.yaml); atom_source.py reads organisation and finder feeds.
+Both read each page through the Content API (parse.py).
 """
 
 from scrapers.govuk.parse import PARSER_VERSION, parse_content_item

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from scrapers.dates import parse_timestamp
 from scrapers.errors import ParseError
-from scrapers.govuk.parse import load_json_object
+from scrapers.jsonbody import load_json_object
 
 SEARCH_PATH = "/api/search.json"
 CONTENT_PATH = "/api/content"

@@ -12,8 +12,7 @@ from urllib.parse import urlencode
 
 from scrapers.dates import parse_timestamp
 from scrapers.errors import ParseError
-from scrapers.govuk.parse import load_json_object
-from scrapers.jsonbody import as_list, text
+from scrapers.jsonbody import as_list, load_json_object, text
 from scrapers.plan import Context, Fetch, Parsed, live_url
 from warehouse.records import Document, DocumentKind
 

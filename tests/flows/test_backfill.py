@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.backfill import Window, windows
+from flows.tasks.backfill_windows import Window, windows
 from warehouse.db import connect
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "delivery"))
 from brief_world import BriefWorld, save_brief_world
 from test_search_world import FakeEncoder
 
-from flows import cli_brief
 from flows.cli import app
 from nlp.query_encoder import QueryEncoder
 
@@ -27,7 +26,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> BriefWorld:
 
 @pytest.fixture(autouse=True)
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_brief, "default_encoder", lambda *_a, **_k: QueryEncoder(
+    monkeypatch.setattr("nlp.query_encoder.load_query_encoder", lambda *_a, **_k: QueryEncoder(
         FakeEncoder()))
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-import flows.enrich
+import flows.tasks.enrich
 from flows.cli import app
 
 
@@ -30,8 +30,8 @@ class _BagOfWords:
 
 @pytest.fixture
 def fake_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(flows.enrich, "encoder_for", lambda config_dir: _BagOfWords())
-    monkeypatch.setattr(flows.enrich, "_kits", {})
+    monkeypatch.setattr(flows.tasks.enrich, "encoder_for", lambda config_dir: _BagOfWords())
+    monkeypatch.setattr(flows.tasks.enrich, "_kits", {})
 
 
 def test_cli_classify_round_trips_hostile_input(tmp_path: Path, fake_encoder: None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import yaml
 
-from flows.cli_delivery import PREFECT_YAML, load_deployments
+from flows.cli.serve import PREFECT_YAML, load_deployments
 
 
 def test_delivery_deployments_load_with_london_cron_schedules() -> None:

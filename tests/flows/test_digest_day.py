@@ -8,7 +8,7 @@ from pathlib import Path
 
 from delivery_world import bus_story, store
 
-from flows.digest_delivery import prepare_digest
+from delivery.digest_prepare import prepare_digest
 from warehouse.db import connect
 from warehouse.profiles import load_profile
 from warehouse.records import DocumentKind, Signal

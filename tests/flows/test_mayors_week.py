@@ -13,8 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "delivery"))
 from brief_world import save_brief_world
 from test_search_world import FakeEncoder
 
-from flows import cli_brief
-from flows.cli_delivery import load_deployments
+from flows.cli.serve import load_deployments
 from flows.mayors_week import mayors_week
 from nlp.query_encoder import QueryEncoder
 
@@ -22,7 +21,7 @@ from nlp.query_encoder import QueryEncoder
 def test_mayors_week_writes_one_brief_per_theme_with_stories(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     world = save_brief_world(tmp_path / "horizon.duckdb")
-    monkeypatch.setattr(cli_brief, "default_encoder", lambda *_a, **_k: QueryEncoder(
+    monkeypatch.setattr("nlp.query_encoder.load_query_encoder", lambda *_a, **_k: QueryEncoder(
         FakeEncoder()))
     written = mayors_week(profile="wmca", db=str(world.db), out=str(tmp_path / "out"),
                           day=date(2026, 11, 22), formats=("md",))

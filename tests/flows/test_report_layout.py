@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from delivery.health import build_source_health, source_status
 from flows.cli import app
-from flows.collect import record_health
-from flows.progress import progress_bar
-from flows.report import print_run_report
+from flows.cli.run_report import print_run_report
+from flows.runtime.progress import progress_bar
+from flows.tasks.collect import record_health
 from warehouse.db import connect
 from warehouse.profiles import load_profile
 from warehouse.records import RunReport, SourceReport

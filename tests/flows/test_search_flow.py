@@ -11,7 +11,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.cli_search import print_results
+from flows.cli.search import print_results
 from flows.daily_digest import daily_digest
 from warehouse.db import connect
 from warehouse.records import RunReport

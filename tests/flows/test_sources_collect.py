@@ -13,7 +13,7 @@ import pytest
 from data_paths import DEMO_SNAPSHOT
 from prefect import flow
 
-from flows.collect import collect_sources
+from flows.tasks.collect import collect_sources
 from warehouse.db import connect
 from warehouse.records import SourceReport
 from warehouse.settings import Settings
@@ -29,7 +29,7 @@ PICKED = ("contracts_finder", "parliament_bills", "wmca_news")
 @flow(name="collect-for-test")
 def collect(snapshot: str, db: str, workdir: str, names: list[str],
             extra: list[SourceConfig] | None = None) -> list[SourceReport]:
-    from flows.daily_digest import replaying
+    from flows.runtime.snapshot import replaying
 
     sources = [SOURCES[n] for n in names] + (extra or [])
     settings = Settings(download_timeout_seconds=1, crawl_timeout_seconds=60)

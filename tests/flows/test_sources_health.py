@@ -10,7 +10,7 @@ import time_machine
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.collect import record_health, store_crawl
+from flows.tasks.collect import record_health, store_crawl
 from scrapers.crawl import CrawlResult
 from warehouse.db import connect
 from warehouse.profiles import load_profile

@@ -4,7 +4,7 @@
         server.faults["fail.example.org"] = "http_500"
         settings = Settings(replay_url=server.url)
 
-Hosts without a fault are served from the snapshot exactly as scrapers/replay.py does. A faulty
+Hosts without a fault are served from the snapshot exactly as scrapers/replay/ does. A faulty
 host answers every path with its fault; `ok_feed` / `ok_json` give a healthy RSS feed or Bills API
 page for that host, so a test can heal a source and check the next run catches up.
 """

@@ -20,9 +20,9 @@ from scrapers.crawl import parse_crawl_output
 from scrapers.dates import parse_text_date, parse_timestamp
 from scrapers.feeds import parse_feed
 from scrapers.govuk.atom import parse_atom_pages
-from scrapers.govuk.parse import load_json_object, parse_content_item
+from scrapers.govuk.parse import parse_content_item
 from scrapers.govuk.search import parse_search_page
-from scrapers.jsonbody import load_json_any
+from scrapers.jsonbody import load_json_any, load_json_object
 from scrapers.parliament.bills_rss import parse_bills_feed
 from scrapers.parliament.parlparse import parse_parlparse
 from scrapers.plan import Context, Fetch

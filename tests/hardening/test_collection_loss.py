@@ -23,7 +23,7 @@ from prefect import flow
 from typer.testing import CliRunner
 from world import feed_source, small_snapshot
 
-from flows.collect import collect_sources
+from flows.tasks.collect import collect_sources
 from warehouse.collection_state import item_failures, load_cursor
 from warehouse.db import connect
 from warehouse.queries import get_watermark

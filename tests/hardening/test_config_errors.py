@@ -105,7 +105,7 @@ def test_config_prefect_yaml_crons_are_valid() -> None:
 
 
 def test_config_bad_cron_names_file_line_and_field(tmp_path: Path) -> None:
-    from flows.cli_delivery import load_deployments
+    from flows.cli.serve import load_deployments
 
     text = (ROOT / "prefect.yaml").read_text(encoding="utf-8")
     broken = tmp_path / "prefect.yaml"

@@ -8,7 +8,7 @@ from pathlib import Path
 from data_paths import DEMO_SNAPSHOT
 from prefect import flow
 
-from flows.collect import collect_sources
+from flows.tasks.collect import collect_sources
 from warehouse.db import connect
 from warehouse.records import SourceReport
 from warehouse.settings import Settings

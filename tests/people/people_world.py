@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT / "tests" / "warehouse"))
 
 from test_search_world import NOW, FakeEncoder, enrich
 
-from flows.people import refresh_people
+from flows.tasks.people import refresh_people
 from warehouse.db import connect
 from warehouse.profiles import load_profile
 from warehouse.save import save_documents, save_enrichments

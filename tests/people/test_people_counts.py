@@ -115,7 +115,7 @@ def test_saving_twice_leaves_the_same_rows_and_find_person() -> None:
 
 
 def test_refresh_reports_a_broken_lexicon_and_keeps_the_tables(tmp_path) -> None:
-    from flows.people import refresh_people
+    from flows.tasks.people import refresh_people
 
     (tmp_path / "direction_lexicon.yaml").write_text("supportive: [{pattern: '('}]\n")
     con = connect()

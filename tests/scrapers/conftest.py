@@ -1,4 +1,5 @@
-"""Shared fixtures for the scraper tests: recorded real payloads from Settings().samples_dir.
+"""Shared fixtures for the scraper tests: constructed fixtures (sources_support.CONSTRUCTED) and
+the recorded real payloads from Settings().samples_dir.
 
 Without the samples folder the tests over it are skipped with one reason (tests/conftest.py).
 """
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from data_paths import samples_missing
+from sources_support import GOVUK_CONTENT
 
 from scrapers.replay import serve_snapshot
 from warehouse.settings import Settings
@@ -19,16 +21,19 @@ FETCHED_AT = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """`content_file`: one test per recorded Content API item, so a new sample is a new test."""
+    """`content_file`: one test per Content API item, so a new item is a new test: the demo's
+    constructed items always, and the recorded real ones when the samples are there."""
     if "content_file" in metafunc.fixturenames:
+        constructed = sorted(GOVUK_CONTENT.rglob("*.json"))
+        params = [pytest.param(f, id=f"constructed/{f.parent.name}/{f.stem}") for f in constructed]
         reason = samples_missing()
         if reason:
-            metafunc.parametrize("content_file", [pytest.param(None, marks=pytest.mark.skip(
-                reason=reason))], ids=["no-samples"])
-            return
-        files = sorted((Settings().samples_dir / "govuk" / "content_api").rglob("*.json"))
-        metafunc.parametrize("content_file", files,
-                             ids=[f"{f.parent.name}/{f.stem}" for f in files])
+            params.append(pytest.param(None, marks=pytest.mark.skip(reason=reason),
+                                       id="no-samples"))
+        else:
+            recorded = sorted((Settings().samples_dir / "govuk" / "content_api").rglob("*.json"))
+            params += [pytest.param(f, id=f"{f.parent.name}/{f.stem}") for f in recorded]
+        metafunc.parametrize("content_file", params)
 
 
 @pytest.fixture(scope="session")

@@ -11,20 +11,30 @@ from typing import Any
 from scrapers.plan import Context, Fetch, Parsed
 from warehouse.records import Document
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "snapshot"
-# Constructed pages of the sources without a real recorded payload: the demo snapshot's own files,
-# so the parser tests and the demo replay read the same bytes (see fixtures/README.md).
+# spider -> its constructed fixture (tests/fixtures/README.md): written by us in the real format,
+# so every parser is tested on a fresh clone. Where the demo snapshot already holds such pages,
+# the tests read the demo's own files: one copy, the same bytes the demo replays.
 CONSTRUCTED = {
+    "govuk_search": FIXTURES / "govuk_search",
     "govuk_atom": FIXTURES / "govuk_atom",
+    "parlparse": DEMO / "parliament/twfy_parlparse_xml",
     "hansard_api": DEMO / "parliament/mirror/hansard-api.parliament.uk",
+    "written_questions": DEMO / "parliament/written_questions_api",
+    "bills_api": DEMO / "parliament/bills_api",
+    "bills_rss": DEMO / "parliament/rss",
     "find_a_grant": DEMO / "funding/mirror/www.find-government-grants.service.gov.uk",
     "ukri": DEMO / "funding/mirror/www.ukri.org/opportunity",
     "innovate_uk": DEMO / "funding/mirror/apply-for-innovation-funding.service.gov.uk/competition",
+    "contracts_finder": DEMO / "funding/contracts_finder_ocds_demo",
     "find_a_tender": DEMO / "funding/mirror/www.find-tender.service.gov.uk/api/1.0",
+    "threesixtygiving": DEMO / "funding/threesixtygiving",
     "news_feed": DEMO / "regional/mirror",
     "news_listing": DEMO / "regional/mirror",
 }
+# The Content API items both GOV.UK spiders read (the demo's, constructed).
+GOVUK_CONTENT = DEMO / "govuk" / "content_api"
 FETCHED_AT = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
 

@@ -4,7 +4,13 @@ import json
 from pathlib import Path
 
 import pytest
-from sources_support import FETCHED_AT, assert_record_invariants, context, parse_file
+from sources_support import (
+    CONSTRUCTED,
+    FETCHED_AT,
+    assert_record_invariants,
+    context,
+    parse_file,
+)
 
 from scrapers.errors import ParseError
 from scrapers.parliament import bills_api
@@ -59,3 +65,15 @@ def test_bills_api_stage_change_is_an_update_of_the_same_bill(samples_dir: Path)
 def test_bills_api_item_without_title_is_reported() -> None:
     with pytest.raises(ParseError, match="shortTitle"):
         parse_bill({"billId": 1}, source="b", fetched_at=FETCHED_AT)
+
+
+def test_bills_api_constructed_page_gives_each_bill_at_its_stage() -> None:
+    body = CONSTRUCTED["bills_api"] / "bills_updated_2026-11-19.json"
+    ctx = context("parliament_bills", BASE)
+    parsed = parse_file(bills_api, body, ctx)
+    assert parsed.errors == [] and parsed.listed == 2
+    assert_record_invariants(parsed.documents, parse_file(bills_api, body, ctx).documents)
+    first = parsed.documents[0]
+    assert first.kind is DocumentKind.BILL and first.url == "https://bills.parliament.uk/bills/9901"
+    assert first.title == "English Devolution and Community Empowerment Bill"
+    assert (first.metadata["stage"], first.metadata["stage_house"]) == ("Committee stage", "Lords")

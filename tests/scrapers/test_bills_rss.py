@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sources_support import FETCHED_AT, assert_record_invariants
+from sources_support import CONSTRUCTED, FETCHED_AT, assert_record_invariants
 
 from scrapers.errors import ParseError
 from scrapers.parliament.bills_rss import parse_bills_feed
@@ -48,3 +48,18 @@ def test_bills_rss_single_bill_feed_is_one_bill_at_its_latest_stage(samples_dir:
 def test_bills_rss_garbage_is_a_parse_error() -> None:
     with pytest.raises(ParseError):
         parse_bills_feed(b"{}", source="s", fetched_at=FETCHED_AT)
+
+
+def test_bills_rss_constructed_feeds_one_record_per_bill_with_stage() -> None:
+    feeds = sorted(CONSTRUCTED["bills_rss"].glob("*.rss"))
+    bills = {}
+    for path in feeds:
+        documents, errors = _parse(path)
+        assert errors == []
+        assert_record_invariants(documents, _parse(path)[0])
+        bills.update({d.url: d for d in documents})
+    assert len(feeds) == 2 and len(bills) == 3
+    private = bills["https://bills.parliament.uk/bills/9904"]
+    assert private.title == "West Midlands Metro (Eastside Extension) Bill"
+    assert private.metadata == {"stage": "2nd reading", "house": "Commons",
+                                "bill_type": "Private Bill"}

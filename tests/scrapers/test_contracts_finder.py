@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sources_support import assert_record_invariants, context, parse_file
+from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
 
 from scrapers.errors import ParseError
 from scrapers.funding import contracts_finder
@@ -75,3 +75,17 @@ def test_contracts_finder_non_ocds_body_is_a_parse_error(tmp_path: Path) -> None
     path.write_text('{"hello": 1}')
     with pytest.raises(ParseError, match="OCDS"):
         _parse(path)
+
+
+def test_contracts_finder_constructed_releases_are_tenders() -> None:
+    files = sorted(CONSTRUCTED["contracts_finder"].glob("*.json"))
+    documents = []
+    for path in files:
+        parsed = _parse(path)
+        assert parsed.errors == []
+        assert_record_invariants(parsed.documents, _parse(path).documents)
+        documents += parsed.documents
+    assert len(files) == 2 and {d.kind for d in documents} == {DocumentKind.TENDER}
+    first = documents[0]
+    assert first.url == f"{BASE}/Notice/0d3e0000-0000-4000-8000-00000000a001"
+    assert first.title == "Bus Franchising Transition Support Services"

@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from sources_support import FETCHED_AT, FIXTURES, context, parse_file
+from sources_support import CONSTRUCTED, FETCHED_AT, context, parse_file
 
 from scrapers.errors import ParseError
 from scrapers.govuk import atom_source
 from scrapers.govuk.atom import parse_atom_pages
 
 BASE = "https://www.gov.uk"
-FOLDER = FIXTURES / "govuk_atom"
+FOLDER = CONSTRUCTED["govuk_atom"]
 CTX = context("govuk_org_feeds", BASE, {"organisations": ["department-for-transport"]})
 
 

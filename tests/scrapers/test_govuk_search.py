@@ -3,11 +3,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sources_support import CONSTRUCTED, GOVUK_CONTENT, context, parse_file
 
 from scrapers.errors import ParseError
+from scrapers.govuk import search_source
 from scrapers.govuk.search import (
     MAX_COUNT,
     SearchHit,
@@ -16,6 +19,7 @@ from scrapers.govuk.search import (
     parse_search_page,
     search_url,
 )
+from scrapers.plan import Capped, Context, Parsed
 
 
 def _search_samples(govuk_samples: Path) -> list[Path]:
@@ -111,3 +115,57 @@ def test_content_url_appends_base_path() -> None:
         "https://www.gov.uk/api/content/government/news/x")
     with pytest.raises(ValueError):
         content_url("https://www.gov.uk", "government/news/x")
+
+
+# --- the govuk_search source module, on the constructed page (tests/fixtures/govuk_search) ------
+
+GOVUK = "https://www.gov.uk"
+PAGE = CONSTRUCTED["govuk_search"] / "search_news_and_communications.json"
+FIRST = "/government/news/faster-route-to-bus-franchising-as-45-million-capability-fund-opens"
+
+
+def _ctx(**kw: Any) -> Context:
+    return context("govuk_news", GOVUK, {"supergroup": "news_and_communications"}, **kw)
+
+
+def _listing(ctx: Context, listed: int = 0) -> Parsed:
+    return parse_file(search_source, PAGE, ctx, step="search", data={"listed": listed})
+
+
+def test_govuk_search_constructed_page_follows_each_hit_and_the_next_page() -> None:
+    parsed = _listing(_ctx())
+    items, pages = parsed.follow[:-1], parsed.follow[-1:]
+    assert parsed.listed == 3 and parsed.errors == [] and parsed.capped is None
+    assert [f.canonical for f in items] == [GOVUK + FIRST, GOVUK + "/government/news/"
+                                           "midlands-rail-hub-next-stage-of-design-work-begins"]
+    assert items[0].url == f"{GOVUK}/api/content{FIRST}" and items[0].step == "content"
+    assert items[0].changed_at == datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
+    assert parsed.listing_errors == [("https://www.example.org/not-a-gov-uk-path",
+                                      "search hit link is not a path")]
+    query = parse_qs(urlsplit(pages[0].url).query)
+    assert query["start"] == ["3"] and pages[0].data == {"listed": 3}
+
+
+def test_govuk_search_listing_stops_at_max_items_and_says_where_to_resume() -> None:
+    parsed = _listing(_ctx(max_items=5), listed=3)
+    assert parsed.listed == 2 and len(parsed.follow) == 2  # two hits, no next page
+    assert parsed.capped == Capped(next_start=2, total=7)
+
+
+def test_govuk_search_start_resumes_and_retries_failed_items_directly() -> None:
+    ctx = Context(source="govuk_news", base_url=GOVUK,
+                  params={"supergroup": "news_and_communications"},
+                  fetched_at=datetime(2026, 11, 22, tzinfo=UTC), since=date(2026, 11, 1),
+                  max_items=40, resume_start=200, retry=(FIRST, "not-a-path"))
+    page, item = search_source.start(ctx)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["start"] == ["200"] and query["count"] == ["40"]
+    assert query["filter_public_timestamp"] == ["from:2026-11-01"]
+    assert item.canonical == GOVUK + FIRST and item.step == "content"
+
+
+def test_govuk_search_content_step_reads_a_constructed_item() -> None:
+    path = GOVUK_CONTENT / "news_article" / (FIRST.rsplit("/", 1)[1] + ".json")
+    parsed = parse_file(search_source, path, _ctx(), step="content", canonical=GOVUK + FIRST)
+    assert [d.url for d in parsed.documents] == [GOVUK + FIRST]
+    assert parsed.documents[0].source == "govuk_news"

@@ -4,7 +4,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sources_support import FETCHED_AT, assert_record_invariants, context, parse_file
+from sources_support import (
+    CONSTRUCTED,
+    FETCHED_AT,
+    assert_record_invariants,
+    context,
+    parse_file,
+)
 
 from scrapers.errors import ParseError
 from scrapers.parliament import parlparse
@@ -84,3 +90,22 @@ def test_parlparse_index_page_follows_files(tmp_path: Path) -> None:
 def test_parlparse_garbage_is_a_parse_error() -> None:
     with pytest.raises(ParseError, match="not well-formed"):
         parse_parlparse(b"<publicwhip><speech>", source="s", fetched_at=FETCHED_AT)
+
+
+def test_parlparse_constructed_files_give_speeches_answers_and_statements() -> None:
+    kinds: dict[DocumentKind, list] = {}
+    for file in sorted(CONSTRUCTED["parlparse"].glob("*.xml")):
+        documents, errors = parse_parlparse(file.read_bytes(), source="parliament_debates",
+                                            fetched_at=FETCHED_AT)
+        again, _ = parse_parlparse(file.read_bytes(), source="parliament_debates",
+                                   fetched_at=FETCHED_AT)
+        assert errors == []
+        assert_record_invariants(documents, again)
+        for document in documents:
+            kinds.setdefault(document.kind, []).append(document)
+    assert {DocumentKind.DEBATE, DocumentKind.WRITTEN_QUESTION,
+            DocumentKind.WRITTEN_STATEMENT} <= set(kinds)
+    speech = kinds[DocumentKind.DEBATE][0]
+    assert speech.url == "https://www.theyworkforyou.com/debates?id=2026-11-19a.401.2"
+    assert speech.title == "Bus Franchising: West Midlands: Demo Member for Birmingham Erdington"
+    assert "£45 million capability fund" in speech.body_text  # &pound; entity resolved

@@ -10,7 +10,6 @@ import httpx
 import pytest
 from sources_support import CONSTRUCTED, FIXTURES, context
 
-from scrapers.govuk.search import search_url
 from scrapers.plan import replayed
 from scrapers.registry import SOURCE_MODULES, spider_names
 from scrapers.replay import serve_snapshot
@@ -21,7 +20,7 @@ from warehouse.sources import load_sources
 TESTS = Path(__file__).parent
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "snapshot"
 SOURCES = load_sources(Settings().config_dir)
-# Spiders whose fixtures are the real recorded payloads in the samples folder.
+# Spiders with real recorded payloads in the samples folder (tested there too, when present).
 SAMPLE_FIXTURES = {
     "govuk_search": "govuk/content_api",
     "parlparse": "parliament/twfy_parlparse_xml",
@@ -31,19 +30,23 @@ SAMPLE_FIXTURES = {
     "contracts_finder": "funding/contracts_finder_ocds_2025",
     "threesixtygiving": "funding/threesixtygiving",
 }
-TEST_FILES = {"govuk_search": "test_govuk_search.py"}
 
 
-@pytest.mark.parametrize("name", sorted(SOURCES))
-def test_sources_every_configured_source_has_spider_fixture_and_test(
-        name: str, samples_dir: Path) -> None:
-    spider = SOURCES[name].spider
-    assert spider in spider_names()
-    assert (TESTS / TEST_FILES.get(spider, f"test_{spider}.py")).is_file()
-    if spider in SAMPLE_FIXTURES:
-        assert any((samples_dir / SAMPLE_FIXTURES[spider]).iterdir())
-    else:
-        assert any(CONSTRUCTED[spider].iterdir()), f"no constructed fixtures for {spider}"
+@pytest.mark.parametrize("spider", spider_names())
+def test_sources_every_spider_has_a_constructed_fixture_and_a_test_reading_it(
+        spider: str) -> None:
+    """One module, one registry line, one fixture, one test (docs/sources.md)."""
+    assert any(CONSTRUCTED[spider].iterdir()), f"no constructed fixture for {spider}"
+    test_file = TESTS / f"test_{spider}.py"
+    assert test_file.is_file(), f"no {test_file.name} for {spider}"
+    assert f'CONSTRUCTED["{spider}"]' in test_file.read_text(encoding="utf-8"), (
+        f"{test_file.name} does not parse the constructed fixture of {spider}")
+
+
+@pytest.mark.parametrize("spider", sorted(SAMPLE_FIXTURES))
+def test_sources_recorded_payloads_are_there_for_the_sources_that_have_them(
+        spider: str, samples_dir: Path) -> None:
+    assert any((samples_dir / SAMPLE_FIXTURES[spider]).iterdir())
 
 
 def test_sources_every_spider_is_configured_and_has_the_module_contract() -> None:
@@ -76,13 +79,9 @@ def test_sources_demo_snapshot_serves_every_source_of_the_demo_profile() -> None
     with serve_snapshot(DEMO) as base:
         for name in active.sources:
             source = SOURCES[name]
-            if source.spider == "govuk_search":
-                urls = [search_url(source.base_url, source.params["supergroup"], None, 0, 10)]
-            else:
-                module = importlib.import_module(SOURCE_MODULES[source.spider])
-                urls = [f.url for f in module.start(context(name, source.base_url,
-                                                            source.params))]
-            for url in urls:
+            module = importlib.import_module(SOURCE_MODULES[source.spider])
+            for url in [f.url for f in module.start(context(name, source.base_url,
+                                                            source.params))]:
                 if httpx.get(replayed(url, base), timeout=10).status_code != 200:
                     unanswered.append(f"{name}: {url}")
     assert unanswered == []
@@ -93,7 +92,7 @@ def test_sources_samples_snapshot_serves_every_source_with_a_real_sample(
     unanswered = []
     with serve_snapshot(samples_dir) as base:
         for name, source in sorted(SOURCES.items()):
-            if source.spider not in SAMPLE_FIXTURES or source.spider == "govuk_search":
+            if source.spider not in SAMPLE_FIXTURES:
                 continue
             module = importlib.import_module(SOURCE_MODULES[source.spider])
             for fetch in module.start(context(name, source.base_url, source.params)):

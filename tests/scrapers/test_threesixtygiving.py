@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sources_support import assert_record_invariants, context, parse_file
+from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
 
 from scrapers.funding import threesixtygiving
 from scrapers.funding.threesixtygiving import parse_registry
@@ -56,3 +56,15 @@ def test_threesixtygiving_registry_keeps_json_files_of_wanted_publishers() -> No
     assert parse_registry(registry, [], 5) == (["https://a.example/grants.json"], 1)
     assert parse_registry(registry, ["360G-b"], 5) == ([], 1)
     assert parse_registry(json.loads(json.dumps(registry)), ["a"], 0) == ([], 1)
+
+
+def test_threesixtygiving_constructed_file_one_grant_per_record() -> None:
+    path = CONSTRUCTED["threesixtygiving"] / "demo_west_midlands_community_grants.json"
+    parsed = _parse(path)
+    assert parsed.errors == [] and parsed.listed == len(parsed.documents) == 2
+    assert_record_invariants(parsed.documents, _parse(path).documents)
+    first = parsed.documents[0]
+    assert first.kind is DocumentKind.GRANT
+    assert first.url == "https://grantnav.threesixtygiving.org/grant/360G-demo-wmcf-2026-001"
+    assert first.title == "Warm spaces network for Walsall (Demo Walsall Community Trust)"
+    assert first.funding.total_amount_gbp == 25_000

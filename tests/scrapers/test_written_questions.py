@@ -4,7 +4,13 @@ import json
 from pathlib import Path
 
 import pytest
-from sources_support import FETCHED_AT, assert_record_invariants, context, parse_file
+from sources_support import (
+    CONSTRUCTED,
+    FETCHED_AT,
+    assert_record_invariants,
+    context,
+    parse_file,
+)
 
 from scrapers.parliament import written_questions
 from scrapers.parliament.written_questions import is_truncated
@@ -85,3 +91,21 @@ def test_written_questions_live_api_parses() -> None:
     body = httpx.get(fetch.url, timeout=30).content
     parsed = written_questions.parse(Fetch(fetch.url), body, ctx)
     assert not parsed.errors
+
+
+def test_written_questions_constructed_list_and_detail() -> None:
+    folder = CONSTRUCTED["written_questions"]
+    listing, again = (_parse(folder / "questions_answered_2026-11-20.json") for _ in range(2))
+    assert listing.errors == [] and listing.listed == 2
+    assert_record_invariants(listing.documents, again.documents)
+    assert listing.documents[0].title == "Affordable Housing: Coventry"
+    assert [f.url for f in listing.follow] == [
+        f"{BASE}/api/writtenquestions/questions/1890001?expandMember=true"]
+    detail = parse_file(written_questions, folder / "questions" / "1890001.json",
+                        context("parliament_written_questions", BASE), step="detail",
+                        url=listing.follow[0].url)
+    document = detail.documents[0]
+    assert document.kind is DocumentKind.WRITTEN_QUESTION
+    assert document.url == ("https://questions-statements.parliament.uk/written-questions/"
+                            "detail/2026-11-16/91001")
+    assert document.organisations == ["Department for Transport"]
