@@ -57,9 +57,9 @@ from nlp.themes import (
     tentative_theme,
     theme_probabilities,
 )
-from warehouse.profiles import load_profile
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import Settings
 from warehouse.records import Document, DocumentKind
-from warehouse.settings import Settings
 
 MANIFESTO_ARCHIVE = {"CMP-UK-manifestos", "UKWA-collections"}
 MOTIONS = {"TWFY-policy-motions", "TWFY-policy-descriptions", "CMP-hand-annotated-motions"}

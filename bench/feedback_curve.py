@@ -27,8 +27,8 @@ from nlp.encoder import load_encoder
 from nlp.theme_data import DEVSET_FILE, labelled_rows, load_devset, profile_mapping, split_of
 from nlp.theme_fit import FitSettings, Labelled, fit_profile_heads, prf
 from nlp.themes import theme_probabilities
-from warehouse.profiles import load_profile
-from warehouse.settings import Settings
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import Settings
 
 BASE_SOURCES = {"CMP-UK-manifestos"}
 

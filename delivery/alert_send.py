@@ -18,6 +18,8 @@ from delivery.email import SmtpConfig, send_email, sender_address, stable_messag
 from delivery.outbox import REPEAT_HEADER, Attempt, OutboxReport, Policy, deliver
 from delivery.render import write_atomic
 from delivery.webhook import send_webhook
+from warehouse.config.profiles import Profile
+from warehouse.config.settings import Settings
 from warehouse.delivery_state import (
     AlertDelivery,
     OutboxRow,
@@ -26,8 +28,6 @@ from warehouse.delivery_state import (
     save_alert_intents,
 )
 from warehouse.outbox_ledger import Ledger
-from warehouse.profiles import Profile
-from warehouse.settings import Settings
 
 
 def alert_recipients(profile: Profile) -> list[str]:

@@ -18,9 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from delivery.items import reason_text
 from delivery.ranking import funding_facts, region_relevance
 from delivery.text import clip, money
+from warehouse.config.profiles import Profile
 from warehouse.deadlines import deadline, is_closed
 from warehouse.delivery_state import AlertedCall
-from warehouse.profiles import Profile
 from warehouse.records import FundingFacts, ScoredDocument
 
 AlertKind = Literal["new", "updated", "reminder"]

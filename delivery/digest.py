@@ -27,8 +27,8 @@ from delivery.mps_section import MpLine
 from delivery.ranking import funding_facts, rank_score, region_relevance
 from delivery.text import clip
 from delivery.today import BriefLine, build_brief, hard_cap, search_link
+from warehouse.config.profiles import Profile
 from warehouse.deadlines import deadline, is_closed
-from warehouse.profiles import Profile
 from warehouse.records import DocumentKind, ScoredDocument, Signal
 from warehouse.text import UK
 

@@ -18,6 +18,9 @@ from delivery.email import digest_message, stable_message_id, write_eml
 from delivery.health import build_source_health
 from delivery.mps_section import mps_this_week
 from delivery.render import write_digest
+from warehouse.config.profiles import Profile
+from warehouse.config.settings import Settings
+from warehouse.config.sources import source_display_names
 from warehouse.delivery_state import (
     SENT,
     DigestWindow,
@@ -30,11 +33,8 @@ from warehouse.delivery_state import (
     source_watermarks,
     theme_volume,
 )
-from warehouse.profiles import Profile
 from warehouse.queries import changed_since, last_completed_run_end
 from warehouse.records import SourceReport
-from warehouse.settings import Settings
-from warehouse.sources import source_display_names
 
 DAILY_FLOW = "daily_digest"  # the flow whose stored runs start the first window and feed health
 

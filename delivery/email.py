@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 from delivery.digest import Digest
 from delivery.render import render_digest_html, render_digest_text, write_atomic
 from delivery.secrets import OutcomeUnknown, Refused, SendError, redact
-from warehouse.settings import Settings
+from warehouse.config.settings import Settings
 
 
 class SmtpConfig(BaseModel):

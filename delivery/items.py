@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from delivery.ranking import funding_facts
 from delivery.text import Segment, clip, extractive_summary, highlight, mentions, squash
+from warehouse.config.profiles import Profile
 from warehouse.deadlines import deadline
-from warehouse.profiles import Profile
 from warehouse.records import ScoredDocument, Signal
 from warehouse.text import UK
 

@@ -10,9 +10,9 @@ from datetime import date, datetime, time, timedelta
 import duckdb
 from pydantic import BaseModel
 
+from warehouse.config.profiles import Profile
 from warehouse.people import load_contributions, load_people
 from warehouse.people_activity import summarise
-from warehouse.profiles import Profile
 from warehouse.text import UK
 
 _PLURAL = {"speech": "speeches", "question": "questions", "answer": "answers",

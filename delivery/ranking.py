@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from warehouse.config.profiles import RankingWeights
 from warehouse.deadlines import deadline
-from warehouse.profiles import RankingWeights
 from warehouse.records import FundingFacts, ScoredDocument, Signal
 
 SECONDS_PER_DAY = 86_400

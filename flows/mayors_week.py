@@ -12,9 +12,9 @@ from delivery.brief.render import write_brief
 from delivery.brief.retrieve import BriefRequest
 from delivery.brief.service import QUERY_THREADS, BriefService
 from warehouse.brief_rows import story_documents, top_stories
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import get_settings
 from warehouse.db import connect
-from warehouse.profiles import load_profile
-from warehouse.settings import get_settings
 from warehouse.text import UK
 
 

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from warehouse.yaml_file import read_yaml_mapping
+from warehouse.config.yaml_file import read_yaml_mapping
 
 NLP_CONFIG_FILENAME = "nlp.yaml"
 

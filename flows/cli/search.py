@@ -23,7 +23,7 @@ DbOption = Annotated[Path | None, typer.Option(help="DuckDB warehouse file.")]
 
 
 def _db(db: Path | None) -> Path:
-    from warehouse.settings import get_settings
+    from warehouse.config.settings import get_settings
 
     path = db or get_settings().database_path
     if not path.exists():
@@ -67,7 +67,7 @@ def search(
     from pydantic import ValidationError
 
     from flows.cli.themes import UnknownTheme, load_search_profile, resolve_themes
-    from warehouse.settings import get_settings
+    from warehouse.config.settings import get_settings
 
     settings = get_settings()
     if not query.strip() and not like:
@@ -284,7 +284,7 @@ def web(
         check_bind(host, token)
     except AccessError as error:
         fail(str(error))
-    from warehouse.settings import get_settings
+    from warehouse.config.settings import get_settings
 
     port = port or get_settings().web_port
     app = create_app(_db(db), token=token, host=host)

@@ -46,10 +46,10 @@ def sources(
     """List the profile's sources with health, last success, stored count and last error."""
     from delivery.health import source_status
     from flows.cli.common import fail, parse_day
+    from warehouse.config.profiles import ProfileError, load_profile
+    from warehouse.config.settings import get_settings
     from warehouse.db import connect
     from warehouse.delivery_state import source_watermarks
-    from warehouse.profiles import ProfileError, load_profile
-    from warehouse.settings import get_settings
     from warehouse.source_state import SourceState, load_source_states, stored_counts
 
     settings = get_settings()

@@ -27,8 +27,8 @@ from scrapers.parliament.bills_rss import parse_bills_feed
 from scrapers.parliament.parlparse import parse_parlparse
 from scrapers.plan import Context, Fetch
 from scrapers.registry import SOURCE_MODULES
-from warehouse.settings import Settings
-from warehouse.sources import load_sources
+from warehouse.config.settings import Settings
+from warehouse.config.sources import load_sources
 from warehouse.text import html_to_text
 
 ROOT = Path(__file__).resolve().parents[2]

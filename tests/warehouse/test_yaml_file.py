@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from warehouse.yaml_file import read_yaml, read_yaml_mapping
+from warehouse.config.yaml_file import read_yaml, read_yaml_mapping
 
 
 class ConfigProblem(ValueError):

@@ -12,7 +12,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from warehouse.yaml_file import read_yaml
+from warehouse.config.yaml_file import read_yaml
 
 
 class ProfileError(ValueError):
