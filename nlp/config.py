@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from warehouse.config.yaml_file import read_yaml_mapping
+from warehouse.config.yaml_file import describe_invalid, read_yaml_mapping
 
 NLP_CONFIG_FILENAME = "nlp.yaml"
 
@@ -155,21 +155,13 @@ class NlpConfig(BaseModel):
     clustering: ClusteringConfig = Field(default_factory=ClusteringConfig)
 
 
-def _describe(path: Path, error: ValidationError) -> str:
-    lines = [f"{path}: invalid NLP settings"]
-    for issue in error.errors():
-        field = ".".join(str(part) for part in issue["loc"]) or "(top level)"
-        lines.append(f"  field {field}: {issue['msg']}")
-    return "\n".join(lines)
-
-
 def load_nlp_config_file(path: Path) -> NlpConfig:
     """Read and validate one NLP settings file; errors name the file, line or field."""
     data = read_yaml_mapping(path, NlpConfigError)
     try:
         return NlpConfig.model_validate(data)
     except ValidationError as error:
-        raise NlpConfigError(_describe(path, error)) from error
+        raise NlpConfigError(describe_invalid(path, "NLP settings", error)) from error
 
 
 def load_nlp_config(config_dir: Path) -> NlpConfig:
@@ -188,7 +180,7 @@ def load_nlp_config(config_dir: Path) -> NlpConfig:
             {**config.themes.model_dump(), "thresholds": merged})
     except ValidationError as error:
         path = config_dir / config.themes.thresholds_file
-        raise NlpConfigError(_describe(path, error)) from error
+        raise NlpConfigError(describe_invalid(path, "NLP settings", error)) from error
     return config.model_copy(update={"themes": themes})
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from warehouse.config.yaml_file import read_yaml
+from warehouse.config.yaml_file import describe_invalid, read_yaml
 
 
 class ProfileError(ValueError):
@@ -154,14 +154,6 @@ def load_yaml_file(path: Path) -> object:
     return read_yaml(path, ProfileError)
 
 
-def _describe_validation_error(path: Path, error: ValidationError) -> str:
-    lines = [f"{path}: invalid profile"]
-    for issue in error.errors():
-        field = ".".join(str(part) for part in issue["loc"]) or "(top level)"
-        lines.append(f"  field {field}: {issue['msg']}")
-    return "\n".join(lines)
-
-
 def _mapping_items(node: yaml.Node | None, *keys: str) -> list[tuple[str, yaml.Node]]:
     """(key, value node) pairs of the mapping found under `keys` in a composed YAML tree."""
     for key in keys:
@@ -209,6 +201,6 @@ def load_profile(config_dir: Path, profile_id: str) -> Profile:
     try:
         profile = Profile.model_validate(data)
     except ValidationError as error:
-        raise ProfileError(_describe_validation_error(path, error)) from error
+        raise ProfileError(describe_invalid(path, "profile", error)) from error
     check_theme_references(config_dir, profile)
     return profile
