@@ -73,9 +73,15 @@ def main() -> None:
     parser.add_argument("--evidence", default="",
                         help="e.g. 3x12,2x8,2x8c: evidence_max_chunks x evidence_max_sentences,"
                         " c = in-context sentence vectors (no second encoding)")
+    parser.add_argument("--fitted-heads", action="store_true",
+                        help="enrich with config/theme_heads and config/theme_evidence.yaml on,"
+                        " whatever config/nlp.yaml says")
     args = parser.parse_args()
     settings = Settings()
     config = load_nlp_config(settings.config_dir)
+    if args.fitted_heads:
+        config = config.model_copy(update={"themes": config.themes.model_copy(update={
+            "heads_dir": "theme_heads", "evidence_file": "theme_evidence.yaml"})})
     profile = load_profile(settings.config_dir, "wmca")
     now = datetime.now(UTC)
     paths = sorted((settings.samples_dir / "govuk/content_api").glob("*/*.json"))[: args.docs]

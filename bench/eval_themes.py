@@ -23,6 +23,7 @@ Models, all in the same run:
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
@@ -43,12 +44,15 @@ from nlp.theme_data import (
     load_devset,
     profile_mapping,
     split_of,
+    title_views,
     truth_matrix,
 )
+from nlp.theme_evidence import load_source_evidence, with_source_evidence
 from nlp.theme_fit import (
     FitSettings,
     expected_calibration_error,
     fit_profile_heads,
+    heads_from_json,
     prf,
 )
 from nlp.themes import (
@@ -61,6 +65,8 @@ from warehouse.config.profiles import load_profile
 from warehouse.config.settings import Settings
 from warehouse.records import Document, DocumentKind
 
+# The heads committed before the genre work (issue 13, first pass: devset full texts only).
+PREVIOUS_HEADS_REVISION = "13024f2"
 MANIFESTO_ARCHIVE = {"CMP-UK-manifestos", "UKWA-collections"}
 MOTIONS = {"TWFY-policy-motions", "TWFY-policy-descriptions", "CMP-hand-annotated-motions"}
 
@@ -113,18 +119,24 @@ class Evaluator:
         self.profile, self.encoder, self.config, self.settings = profile, encoder, config, settings
         self.theme_ids = [t.id for t in profile.themes]
         self.names = unit(encoder.encode([t.name for t in profile.themes]))
+        self.boost = 0.0
         self.lines: list[str] = []
         self.per_theme: list[str] = []
 
     def row(self, label: str, data: str, vectors: np.ndarray, titles: np.ndarray,
-            truth: np.ndarray, models: list[tuple[str, object]]) -> None:
-        """One line: n, then macro-F1 per model (ECE of calibrated ones), per-theme kept."""
+            truth: np.ndarray, models: list[tuple[str, object]],
+            evidence: list[set[str]] | None = None) -> None:
+        """One line: n, then macro-F1 per model (ECE of calibrated ones), per-theme kept.
+        `evidence`: per text, the themes its source names (nlp/theme_evidence.py)."""
         cosine = titles @ self.names.T
         grid = np.round(np.arange(-0.2, 0.9, 0.01), 2)
         base = max(macro(metrics(cosine >= t, truth)[2], truth) for t in grid)
         cells = [f"{base:5.3f}"]
         for name, model in models:
             scores = theme_probabilities(vectors, model)
+            if evidence is not None:
+                scores = np.stack([with_source_evidence(row, self.theme_ids, named, self.boost)
+                                   for row, named in zip(scores, evidence, strict=True)])
             thresholds = np.array([model.threshold(i, self.config.themes)
                                    for i in range(len(self.theme_ids))])
             plain = metrics(scores >= thresholds, truth)
@@ -146,11 +158,23 @@ class Evaluator:
         return "\n".join(lines)
 
 
+def previous_heads(profile_id: str):
+    """The committed heads file at PREVIOUS_HEADS_REVISION (None when git cannot show it)."""
+    try:
+        text = subprocess.run(
+            ["git", "show", f"{PREVIOUS_HEADS_REVISION}:config/theme_heads/{profile_id}.json"],
+            cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True,
+            check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return heads_from_json(text)[0]
+
+
 def fold_heads(profile, encoder, rows: list[DevRow], sources: set[str], no_negatives, settings):
     """Heads fitted here on the fit/cal rows of `sources` only (their test rows unused)."""
     chosen = [r for r in rows if r.source in sources and split_of(r.id) != "test"]
     data = labelled_rows(chosen, [t.id for t in profile.themes], encoder, no_negatives,
-                         settings.out_dir / "cache")
+                         settings.out_dir / "cache", with_titles=True)
     return fit_profile_heads(profile, encoder, data, FitSettings(), {}).model
 
 
@@ -183,7 +207,13 @@ def evaluate(profile_id: str, settings: Settings, config, encoder, show_themes: 
     real = np.array([":" in r["id"] for r in records])  # samples carry a "kind:" prefix
     own = ~real
 
-    standard = [("old heads", old), ("new heads", new)]
+    previous = previous_heads(profile_id)
+    standard = [("old heads", old),
+                *([("prev. fit", previous)] if previous is not None else []),
+                ("new heads", new)]
+    ev.boost = load_source_evidence(settings.config_dir, profile_id, theme_ids).logit_boost
+    evidence = [load_source_evidence(settings.config_dir, profile_id, theme_ids).themes_of(
+        r["organisations"], r["tags"]) for r in records]
     test = np.array([split_of(r.id) == "test" for r in rows])
     by_source = lambda sources: np.array([r.source in sources for r in rows])  # noqa: E731
     print(f"\n=== profile {profile_id}: devset {len(rows)} rows (test split {int(test.sum())}), "
@@ -195,9 +225,26 @@ def evaluate(profile_id: str, settings: Settings, config, encoder, show_themes: 
                          ("devset test, manifesto+archive", test & by_source(MANIFESTO_ARCHIVE)),
                          ("devset test, motions+TWFY desc", test & by_source(MOTIONS))):
         ev.row(label, "devsets", vectors[where], vectors[where], truth[where], standard)
+    titled = [r for r in rows if split_of(r.id) == "test" and r.title and r.title != r.text]
+    title_vectors = labelled_rows(title_views(titled), theme_ids, encoder, no_negatives,
+                                  settings.out_dir / "cache").vectors
+    ev.row("devset test, titles of titled rows", "title", title_vectors, title_vectors,
+           truth_matrix([r.themes for r in titled], theme_ids), standard)
     for label, where in (("GOV.UK samples", govuk), ("all recorded samples", real)):
         ev.row(label, "title", titles[where], titles[where], sample_truth[where], standard)
         ev.row(label, "full", full[where], titles[where], sample_truth[where], standard)
+    for label, where in (("GOV.UK + source evidence", govuk),
+                         ("all recorded + source evidence", real)):
+        named = [evidence[i] for i in np.flatnonzero(where)]
+        ev.row(label, "title", titles[where], titles[where], sample_truth[where], standard, named)
+        ev.row(label, "full", full[where], titles[where], sample_truth[where], standard, named)
+    hand = govuk & np.array([not r["from_taxons"] for r in records])
+    named = [evidence[i] for i in np.flatnonzero(hand)]
+    for data, inputs in (("title", titles), ("full", full)):
+        ev.row("GOV.UK hand-labelled, no evidence", data, inputs[hand], titles[hand],
+               sample_truth[hand], standard)
+        ev.row("GOV.UK hand-labelled + evidence", data, inputs[hand], titles[hand],
+               sample_truth[hand], standard, named)
     ev.row("own hand-written set", "full", full[own], titles[own], sample_truth[own], standard)
 
     ev.lines.append(f"\ncross-source folds (heads fitted in this run; {'fold':<6} F1 +tent ECE)")
@@ -214,6 +261,10 @@ def evaluate(profile_id: str, settings: Settings, config, encoder, show_themes: 
     ev.row("B: -> GOV.UK samples", "title", titles[govuk], titles[govuk], sample_truth[govuk],
            [("fold B", fold_b)])
     print("\n".join(ev.lines))
+    print(f"\nsource evidence: organisations and taxons -> themes (config/theme_evidence.yaml, "
+          f"logit +{ev.boost}); {sum(bool(e) for e in evidence)} of {len(records)} records have "
+          "some. GOV.UK items labelled from their taxons are circular with taxon evidence, so "
+          "the hand-labelled rows leave them out.")
     print("\nbase: title-vs-theme-name cosine, one threshold tuned on that set itself; F1: "
           "above threshold; +tent: with the tentative best theme; ECE: calibration error over "
           "(text, theme) pairs, 10 bins")

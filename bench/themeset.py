@@ -1,9 +1,11 @@
 """The labelled theme set: hand-written texts plus real samples, split into dev and held-aside test.
 
 Records have the `horizon classify` input shape ({"id", "title", "description", "body_text"}) plus
-"themes" (the profile's theme ids). The split is a hash of the id: deterministic, and independent
-of the labels and of the profile. Thresholds and calibration are fitted on "dev" only; "test" is
-only ever reported.
+"themes" (the profile's theme ids), and the source's "organisations" and "tags" (GOV.UK taxons,
+a written question's answering department; [] elsewhere) with "from_taxons" (labels derived from
+those taxons) for the source-evidence rows of bench/eval_themes.py. The split is a hash of the
+id: deterministic, and independent of the labels and of the profile. Thresholds and calibration
+are fitted on "dev" only; "test" is only ever reported.
 
 Each profile has its own label files (LABEL_FILES): WMCA labels live beside the hand-written
 texts; CPCA relabels the same texts and samples by id, and adds CPCA-specific texts.
@@ -115,11 +117,13 @@ def load_theme_set(samples_dir: Path, config_dir: Path, profile: str = "wmca") -
     for relative, themes in labels["govuk"].items():
         raw = (samples_dir / "govuk/content_api" / relative).read_bytes()
         document = parse_content_item(raw, source="govuk", fetched_at=now)
-        if themes == "taxons":
+        from_taxons = themes == "taxons"
+        if from_taxons:
             themes = themes_from_taxons(taxon_titles(json.loads(raw)), mapping)
         records.append({"id": f"govuk:{relative}", "title": document.title,
                         "description": document.summary, "body_text": document.body_text,
-                        "themes": sorted(themes)})
+                        "themes": sorted(themes), "organisations": document.organisations,
+                        "tags": document.tags, "from_taxons": from_taxons})
     for relative, themes in labels["text"].items():
         record = _text_record(f"text:{relative}", samples_dir / relative)
         records.append({**record, "themes": sorted(themes)})
@@ -129,9 +133,14 @@ def load_theme_set(samples_dir: Path, config_dir: Path, profile: str = "wmca") -
         value = result["value"]
         key = str(value["id"])
         if key in questions["labels"]:
+            body = value.get("answeringBodyName")
             records.append({"id": f"wq:{key}", "title": value.get("heading") or "",
                             "description": "", "body_text": value.get("questionText") or "",
-                            "themes": sorted(questions["labels"][key])})
+                            "themes": sorted(questions["labels"][key]),
+                            "organisations": [body] if body else []})
     for record in records:
         record["split"] = split_of(record["id"])
+        record.setdefault("organisations", [])
+        record.setdefault("tags", [])
+        record.setdefault("from_taxons", False)
     return records

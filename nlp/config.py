@@ -76,6 +76,9 @@ class ThemeScoringConfig(BaseModel):
     heads_dir: str = ""
     # A document with no theme above threshold keeps its best theme, marked tentative, when it is
     # at least this share of its threshold and this far ahead of the next theme.
+    # Source evidence (nlp/theme_evidence.py): taxons and organisations mapped to themes in this
+    # file under config/ ("" = text only).
+    evidence_file: str = ""
     tentative_min_ratio: float = Field(default=0.5, ge=0.0, le=1.0)
     tentative_margin: float = Field(default=0.15, ge=0.0, le=1.0)
 

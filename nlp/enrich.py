@@ -29,6 +29,7 @@ from nlp.funding import extract_funding
 from nlp.kit import EnrichmentKit
 from nlp.places import find_mentions, ner_windows, score_region
 from nlp.signals import classify_signal
+from nlp.theme_evidence import match_with_evidence
 from nlp.themes import (
     ThemeMatch,
     candidate_sentences,
@@ -117,7 +118,9 @@ def score_encoded(encoded: Encoded, kit: EnrichmentKit, encoder: TextEncoder, co
     sentences when they are not encoded in context)."""
     documents, chunked, per_document = encoded.documents, encoded.chunked, encoded.vectors
     with _stage(clock, "theme head"):
-        matches = [score_themes(v, kit.themes) for v in per_document]
+        matches = [match_with_evidence(score_themes(v, kit.themes), document, kit.evidence,
+                                       kit.themes.theme_ids)
+                   for document, v in zip(documents, per_document, strict=True)]
     with _stage(clock, "encode evidence sentences"):
         candidates, per_document_sentences = (
             _in_context_evidence(chunked, matches, encoded.sentences, encoded.sentence_vectors,

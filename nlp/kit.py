@@ -7,7 +7,7 @@ the spaCy tagger is optional (None: gazetteer only, as in the fast unit tests).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nlp.config import NlpConfig, load_yaml_mapping
@@ -16,6 +16,7 @@ from nlp.entities import EntityTagger, load_entity_tagger
 from nlp.funding import FundingTerms, parse_funding_terms
 from nlp.places import Gazetteer, build_gazetteer
 from nlp.signals import SignalLexicon, parse_signal_lexicon
+from nlp.theme_evidence import SourceEvidence, load_source_evidence
 from nlp.theme_fit import heads_from_json
 from nlp.themes import ThemeModel, build_theme_model
 from warehouse.config.profiles import Profile
@@ -30,6 +31,8 @@ class EnrichmentKit:
     funding: FundingTerms
     authority: re.Pattern[str]  # the authority's own names and the Mayor's (for scrutiny)
     tagger: EntityTagger | None = None
+    # Taxons and organisations -> themes (config/theme_evidence.yaml); empty: text only.
+    evidence: SourceEvidence = field(default_factory=SourceEvidence)
 
     @property
     def region_names(self) -> list[str]:
@@ -73,4 +76,6 @@ def build_kit(
         funding=parse_funding_terms(load_yaml_mapping(config_dir / config.funding.terms_file)),
         authority=authority_pattern(profile),
         tagger=load_entity_tagger(config_dir, config, profile) if use_spacy else None,
+        evidence=load_source_evidence(config_dir, profile.id, [t.id for t in profile.themes],
+                                      config.themes.evidence_file),
     )

@@ -31,6 +31,7 @@ class DevRow:
     source: str
     label_raw: str
     themes: tuple[str, ...]  # the profile's theme ids (after the profile's mapping)
+    title: str = ""  # the source's own title or heading, where it has one (a short view)
 
 
 def devset_version(path: Path) -> str:
@@ -54,7 +55,7 @@ def load_devset(path: Path, mapping: dict | None = None) -> list[DevRow]:
         if themes is None:
             continue
         rows.append(DevRow(item["id"], item["text"], item["source"], item.get("label_raw", ""),
-                           tuple(sorted(themes))))
+                           tuple(sorted(themes)), str(item.get("title") or "").strip()))
     return rows
 
 
@@ -123,11 +124,27 @@ def profile_mapping(config_dir: Path, profile_id: str) -> tuple[dict | None, dic
     return profiles[profile_id], data.get("no_negatives") or {}
 
 
+def title_views(rows: Sequence[DevRow]) -> list[DevRow]:
+    """A short view of each row that has a title (a Hansard heading, a policy or site name): the
+    title alone as the text, same id (so the same split) and labels. GOV.UK listings, feeds and
+    Hansard give only a title, so the heads see short inputs labelled by others too."""
+    return [DevRow(row.id, row.title, row.source, row.label_raw, row.themes, row.title)
+            for row in rows if row.title and row.title != row.text]
+
+
 def labelled_rows(rows: Sequence[DevRow], theme_ids: Sequence[str], encoder: TextEncoder,
-                  no_negatives: dict, cache_dir: Path | None) -> Labelled:
-    """The rows as fitting input; calibration rows by split_of."""
+                  no_negatives: dict, cache_dir: Path | None, *, with_titles: bool = False
+                  ) -> Labelled:
+    """The rows as fitting input (with_titles: plus their title views); calibration rows by
+    split_of."""
+    titles = title_views(rows) if with_titles else []
+    vectors = encode_cached([row.text for row in rows], encoder, cache_dir)
+    if titles:
+        vectors = np.vstack([vectors, encode_cached([row.text for row in titles], encoder,
+                                                    cache_dir)])
+    rows = [*rows, *titles]
     return Labelled(
-        vectors=encode_cached([row.text for row in rows], encoder, cache_dir),
+        vectors=vectors,
         truth=truth_matrix([row.themes for row in rows], theme_ids),
         mask=usable_mask(rows, theme_ids, no_negatives),
         is_cal=np.array([split_of(row.id) == "cal" for row in rows], dtype=bool),

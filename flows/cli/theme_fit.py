@@ -82,7 +82,8 @@ def fit_devset_heads(profile, encoder, settings, *, stamp: datetime, extra=None)
     mapping, no_negatives = profile_mapping(settings.config_dir, profile.id)
     rows = [row for row in load_devset(devset, mapping) if split_of(row.id) != "test"]
     theme_ids = [theme.id for theme in profile.themes]
-    data = labelled_rows(rows, theme_ids, encoder, no_negatives, settings.out_dir / "cache")
+    data = labelled_rows(rows, theme_ids, encoder, no_negatives, settings.out_dir / "cache",
+                         with_titles=True)
     if extra is not None:
         data = stack_labelled(data, extra)
     version = devset_version(devset)

@@ -22,6 +22,7 @@ from nlp.theme_data import (
     map_themes,
     profile_mapping,
     split_of,
+    title_views,
 )
 from nlp.theme_fit import (
     FitSettings,
@@ -129,3 +130,26 @@ def test_theme_fit_committed_heads_name_the_devset_version(config_dir: Path) -> 
     for path in sorted((config_dir / "theme_heads").glob("*.json")):
         _, meta = heads_from_json(path.read_text(encoding="utf-8"))
         assert meta["devset"].endswith(devset_version(devset)), path.name
+
+
+def test_theme_fit_title_views_keep_id_split_and_labels() -> None:
+    rows = [DevRow("twfy-1", "Rail Fares\nThat this House ...", "TWFY", "x", ("transport",),
+                   "Rail Fares"),
+            DevRow("cmp-1", "We will build homes.", "CMP", "y", ("housing",))]
+    [view] = title_views(rows)
+    assert (view.id, view.text, view.themes) == ("twfy-1", "Rail Fares", ("transport",))
+    data = labelled_rows(rows, ["transport", "housing"], HashingEncoder(), {}, None,
+                         with_titles=True)
+    assert len(data.vectors) == 3 and data.truth[2].tolist() == [True, False]
+    assert data.is_cal[2] == data.is_cal[0]  # a row and its title view share a split
+
+
+def test_theme_fit_phrase_share_moves_scores_towards_the_phrase_heads(wmca: Profile) -> None:
+    encoder = HashingEncoder()
+    data = labelled_rows(_rows(wmca), [t.id for t in wmca.themes], encoder, {}, None)
+    probe = encoder.encode(["affordable homes and social housing"])
+    plain = fit_profile_heads(wmca, encoder, data, FitSettings(phrase_share=0.0), {})
+    blended = fit_profile_heads(wmca, encoder, data, FitSettings(phrase_share=0.5), {})
+    assert not np.allclose(theme_probabilities(probe, plain.model),
+                           theme_probabilities(probe, blended.model))
+    assert blended.model.weights.shape == plain.model.weights.shape  # still one linear head

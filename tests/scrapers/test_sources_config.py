@@ -3,6 +3,7 @@ and the replay of the bundled demo snapshot answers every source of the demo pro
 
 from __future__ import annotations
 
+import ast
 import importlib
 from pathlib import Path
 
@@ -99,3 +100,18 @@ def test_sources_samples_snapshot_serves_every_source_with_a_real_sample(
                 if httpx.get(replayed(fetch.url, base), timeout=10).status_code != 200:
                     unanswered.append(f"{name}: {fetch.url}")
     assert unanswered == []
+
+
+SOURCE_PACKAGES = ("scrapers.govuk", "scrapers.parliament", "scrapers.funding", "scrapers.regional")
+
+
+def test_sources_shared_scraper_modules_import_no_source_package() -> None:
+    """scrapers/*.py (spider, plan, feeds, jsonbody, errors ...) sit below every source: the
+    registry names source modules as strings, nothing shared imports one."""
+    offending = []
+    for path in sorted((TESTS.parents[1] / "scrapers").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            offending += [f"{path.name}: {n}" for n in names if n.startswith(SOURCE_PACKAGES)]
+    assert offending == []
