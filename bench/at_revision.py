@@ -11,6 +11,14 @@ from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
+# Modules that moved since (issue 14); an earlier revision imports them by their old names.
+MOVED = {
+    "nlp.sentences": "warehouse.text.sentences",
+    "scrapers.html_text": "warehouse.text.markup",
+    "warehouse.settings": "warehouse.config.settings",
+    "warehouse.profiles": "warehouse.config.profiles",
+    "warehouse.sources": "warehouse.config.sources",
+}
 
 
 def module_at(revision: str, relative_path: str, name: str) -> ModuleType | None:
@@ -26,5 +34,7 @@ def module_at(revision: str, relative_path: str, name: str) -> ModuleType | None
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up here
+    for old, new in MOVED.items():
+        sys.modules.setdefault(old, importlib.import_module(new))
     spec.loader.exec_module(module)
     return module

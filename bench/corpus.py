@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from warehouse.settings import Settings
+from warehouse.config.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SENTENCE = re.compile(r"(?<=[.!?])\s+")

@@ -37,10 +37,10 @@ from nlp.config import NlpConfig, load_nlp_config
 from nlp.encoder import TextEncoder, load_encoder
 from nlp.enrich import embed_texts, enrich_documents
 from nlp.kit import build_kit
-from nlp.sentences import count_words
 from scrapers.govuk.parse import parse_content_item
-from warehouse.profiles import load_profile
-from warehouse.settings import Settings
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import Settings
+from warehouse.text import count_words
 
 
 def peak_mb() -> float:

@@ -30,7 +30,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from warehouse.settings import Settings, apply_offline_environment  # noqa: E402
+from warehouse.config.settings import Settings, apply_offline_environment  # noqa: E402
 
 apply_offline_environment()
 TOPICS = ROOT / "bench" / "data" / "brief_topics.yaml"

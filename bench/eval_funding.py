@@ -27,9 +27,9 @@ from at_revision import module_at
 from nlp.config import load_nlp_config, load_yaml_mapping
 from nlp.funding import extract_funding, parse_funding_terms
 from scrapers.govuk.parse import parse_content_item
-from warehouse.profiles import load_profile
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import Settings
 from warehouse.records import Document, DocumentKind, FundingFacts
-from warehouse.settings import Settings
 
 FIELDS = ["funder", "total_amount_gbp", "max_award_gbp", "min_award_gbp", "opens_at",
           "closes_at", "eligible_applicants", "place_restrictions", "match_funding",

@@ -32,9 +32,9 @@ from nlp.kit import authority_pattern
 from nlp.places import build_gazetteer, find_mentions, score_region
 from nlp.signals import classify_signal, parse_signal_lexicon
 from scrapers.govuk.parse import parse_content_item
-from warehouse.profiles import load_profile
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import Settings
 from warehouse.records import Document, DocumentInsight, DocumentKind, ScoredDocument
-from warehouse.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PREVIOUS = "38a3482"

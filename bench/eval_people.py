@@ -36,9 +36,9 @@ from nlp.kit import authority_pattern  # noqa: E402
 from nlp.people import mentions_of  # noqa: E402
 from nlp.places import build_gazetteer  # noqa: E402
 from nlp.signals import classify_signal, parse_signal_lexicon  # noqa: E402
-from warehouse.profiles import load_profile  # noqa: E402
+from warehouse.config.profiles import load_profile  # noqa: E402
+from warehouse.config.settings import Settings  # noqa: E402
 from warehouse.records import Document, DocumentKind  # noqa: E402
-from warehouse.settings import Settings  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "people_direction.jsonl"
 CLASSES = ["supportive", "critical", "neutral"]

@@ -29,9 +29,9 @@ from nlp.config import load_nlp_config, load_yaml_mapping
 from nlp.kit import authority_pattern
 from nlp.places import build_gazetteer
 from nlp.signals import classify_signal, parse_signal_lexicon
-from warehouse.profiles import load_profile
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import Settings
 from warehouse.records import Document, DocumentKind
-from warehouse.settings import Settings
 
 DATA = Path(__file__).resolve().parent / "data" / "signals.jsonl"
 CLASSES = ["threat", "opportunity", "neutral"]

@@ -61,9 +61,9 @@ from nlp.themes import (
     tentative_theme,
     theme_probabilities,
 )
-from warehouse.profiles import load_profile
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import Settings
 from warehouse.records import Document, DocumentKind
-from warehouse.settings import Settings
 
 # The heads committed before the genre work (issue 13, first pass: devset full texts only).
 PREVIOUS_HEADS_REVISION = "13024f2"

@@ -46,6 +46,8 @@ from nlp.theme_data import (
 )
 from nlp.theme_fit import FitSettings, Labelled, fit_profile_heads, prf, stack_labelled
 from nlp.themes import theme_probabilities
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import Settings
 from warehouse.db import connect
 from warehouse.labels import save_label
 from warehouse.records import Chunk, Document, DocumentKind, Enrichment
@@ -93,8 +95,6 @@ def main() -> None:
     parser.add_argument("--steps", default="0,50,200,500")
     parser.add_argument("--office", default="shown", choices=["shown", "full"])
     args = parser.parse_args()
-    from warehouse.profiles import load_profile
-    from warehouse.settings import Settings
 
     settings = Settings()
     config = load_nlp_config(settings.config_dir)

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from warehouse.settings import Settings, apply_offline_environment  # noqa: E402
+from warehouse.config.settings import Settings, apply_offline_environment  # noqa: E402
 
 apply_offline_environment()
 
@@ -51,7 +51,7 @@ def main() -> None:
     from nlp.enrich import enrich_documents, enrich_for_profiles
     from nlp.kit import build_kit
     from scrapers.govuk.parse import parse_content_item
-    from warehouse.profiles import load_profile
+    from warehouse.config.profiles import load_profile
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=40)

@@ -53,7 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "hardening"),
                str(ROOT / "tests" / "delivery")]
 
-from warehouse.settings import apply_offline_environment  # noqa: E402
+from warehouse.config.settings import apply_offline_environment  # noqa: E402
 
 apply_offline_environment()
 # Prefect's temporary server on a busy machine (issue 12): the same generous wait as `horizon run`.

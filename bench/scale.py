@@ -32,7 +32,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from warehouse.settings import Settings, apply_offline_environment  # noqa: E402
+from warehouse.config.settings import Settings, apply_offline_environment  # noqa: E402
 
 apply_offline_environment()
 KEYWORD_QUERIES = ["bus franchising", "Investment Zones Coventry", "HS2", "Levelling Up Fund",

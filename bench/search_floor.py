@@ -21,7 +21,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from warehouse.settings import apply_offline_environment, get_settings  # noqa: E402
+from warehouse.config.settings import apply_offline_environment, get_settings  # noqa: E402
 
 apply_offline_environment()
 CHOOSE = ROOT / "bench" / "data" / "search_floor_queries.yaml"

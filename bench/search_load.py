@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import real_sentences  # noqa: E402
-from warehouse.settings import Settings, apply_offline_environment  # noqa: E402
+from warehouse.config.settings import Settings, apply_offline_environment  # noqa: E402
 
 apply_offline_environment()
 

@@ -19,6 +19,8 @@ from delivery.feedback_links import FeedbackLinks
 from delivery.outbox import REPEAT_HEADER, Attempt, OutboxReport, Policy, deliver
 from delivery.render import write_atomic
 from delivery.webhook import send_webhook
+from warehouse.config.profiles import Profile
+from warehouse.config.settings import Settings
 from warehouse.delivery_state import (
     AlertDelivery,
     OutboxRow,
@@ -27,8 +29,6 @@ from warehouse.delivery_state import (
     save_alert_intents,
 )
 from warehouse.outbox_ledger import Ledger
-from warehouse.profiles import Profile
-from warehouse.settings import Settings
 
 
 def alert_recipients(profile: Profile) -> list[str]:

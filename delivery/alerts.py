@@ -16,10 +16,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from delivery.items import reason_text
-from delivery.ranking import deadline, funding_facts, region_relevance
+from delivery.ranking import funding_facts, region_relevance
 from delivery.text import clip, money
+from warehouse.config.profiles import Profile
+from warehouse.deadlines import deadline, is_closed
 from warehouse.delivery_state import AlertedCall
-from warehouse.profiles import Profile
 from warehouse.records import FundingFacts, ScoredDocument
 
 AlertKind = Literal["new", "updated", "reminder"]
@@ -93,8 +94,7 @@ def qualifies(scored: ScoredDocument, profile: Profile, now: datetime) -> bool:
     """The authority may enter it, it is still open, and it passes the profile's threshold."""
     options = profile.alerts
     facts = _facts(scored)
-    closes = deadline(scored)
-    if closes is not None and closes <= now:
+    if is_closed(scored, now):
         return False
     if facts.eligible_for_authority is False:
         return False

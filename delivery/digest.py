@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,11 +24,13 @@ from delivery.items import (
     speaker_of,
 )
 from delivery.mps_section import MpLine
-from delivery.ranking import deadline, funding_facts, rank_score, region_relevance
+from delivery.ranking import funding_facts, rank_score, region_relevance
 from delivery.text import clip
 from delivery.today import BriefLine, build_brief, hard_cap, search_link
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
+from warehouse.deadlines import deadline, is_closed
 from warehouse.records import DocumentKind, ScoredDocument, Signal
+from warehouse.text import UK
 
 SECTION_TITLES = {
     "actions": "Actions due",
@@ -46,7 +47,6 @@ FUNDING_KINDS = {DocumentKind.FUNDING_CALL, DocumentKind.GRANT, DocumentKind.TEN
 PARLIAMENT_KINDS = {DocumentKind.DEBATE, DocumentKind.WRITTEN_QUESTION,
                     DocumentKind.WRITTEN_STATEMENT, DocumentKind.BILL}
 REGION_GROUP = "Across the region"
-UK = ZoneInfo("Europe/London")
 DIGEST_HOUR = 7
 SAME_SPEECH_OVERLAP = 0.6
 
@@ -181,8 +181,7 @@ def section_for(scored: ScoredDocument, profile: Profile, now: datetime,
     eligible = facts is not None and facts.eligible_for_authority is True
     relevant = matched or regional or eligible
     signal = scored.insight.signal if scored.insight is not None else Signal.NEUTRAL
-    closes = deadline(scored)
-    closed = closes is not None and closes < now
+    closed = is_closed(scored, now)
     if scored.document.withdrawn_at is not None:
         return "developments" if matched else None
     if relevant and _closing_soon(scored, now, options.actions_window_days):

@@ -19,6 +19,9 @@ from delivery.feedback_links import FeedbackLinks
 from delivery.health import build_source_health
 from delivery.mps_section import mps_this_week
 from delivery.render import write_digest
+from warehouse.config.profiles import Profile
+from warehouse.config.settings import Settings
+from warehouse.config.sources import source_display_names
 from warehouse.delivery_state import (
     SENT,
     DigestWindow,
@@ -32,11 +35,8 @@ from warehouse.delivery_state import (
     theme_volume,
 )
 from warehouse.labels import current_labels_learned
-from warehouse.profiles import Profile
 from warehouse.queries import changed_since, last_completed_run_end
 from warehouse.records import SourceReport
-from warehouse.settings import Settings
-from warehouse.sources import source_display_names
 
 DAILY_FLOW = "daily_digest"  # the flow whose stored runs start the first window and feed health
 

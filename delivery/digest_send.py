@@ -12,10 +12,10 @@ from delivery.digest_prepare import PreparedDigest
 from delivery.email import SmtpConfig, digest_message, send_email, stable_message_id
 from delivery.feedback_links import FeedbackLinks
 from delivery.outbox import REPEAT_HEADER, Attempt, OutboxReport, Policy, deliver
+from warehouse.config.profiles import Profile
+from warehouse.config.settings import Settings
 from warehouse.delivery_state import QUIET, OutboxRow, save_digest_intent
 from warehouse.outbox_ledger import Ledger
-from warehouse.profiles import Profile
-from warehouse.settings import Settings
 
 
 def send_digest(

@@ -21,7 +21,7 @@ from delivery.digest import Digest
 from delivery.feedback_links import FeedbackLinks
 from delivery.render import render_digest_html, render_digest_text, write_atomic
 from delivery.secrets import OutcomeUnknown, Refused, SendError, redact
-from warehouse.settings import Settings
+from warehouse.config.settings import Settings
 
 
 class SmtpConfig(BaseModel):

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from warehouse.settings import Settings
+from warehouse.config.settings import Settings
 
 VERDICT_LABELS = {"yes": "Right theme", "no": "Wrong theme", "irrelevant": "Not relevant"}
 _DOMAIN = b"horizon-feedback-v1."

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import yaml
 
-from delivery.ranking import deadline, funding_facts, region_relevance
+from delivery.ranking import funding_facts, region_relevance
 from delivery.text import mentions
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
+from warehouse.deadlines import deadline
 from warehouse.records import DocumentKind, ScoredDocument
 
 DEFAULT_TERMS = Path(__file__).resolve().parents[1] / "config" / "digest_gate.yaml"

@@ -5,16 +5,15 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from delivery.ranking import deadline, funding_facts
+from delivery.ranking import funding_facts
 from delivery.text import Segment, clip, extractive_summary, highlight, mentions, squash
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
+from warehouse.deadlines import deadline
 from warehouse.records import ScoredDocument, Signal
-
-UK = ZoneInfo("Europe/London")
+from warehouse.text import UK
 
 
 class ThemeChip(BaseModel):

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import duckdb
 from pydantic import BaseModel
 
+from warehouse.config.profiles import Profile
 from warehouse.people import load_contributions, load_people
 from warehouse.people_activity import summarise
-from warehouse.profiles import Profile
+from warehouse.text import UK
 
-UK = ZoneInfo("Europe/London")
 _PLURAL = {"speech": "speeches", "question": "questions", "answer": "answers",
            "statement": "statements"}
 _NOUNS = (("speeches", "speech", "speeches"), ("questions", "question", "questions"),

@@ -25,10 +25,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from delivery.secrets import OutcomeUnknown, Refused, describe, redact, settings_secrets
+from warehouse.config.settings import Settings
 from warehouse.db import kill_point
 from warehouse.delivery_state import FAILED, QUIET, SENDING, SENT, UNKNOWN, OutboxRow
 from warehouse.outbox_ledger import Ledger
-from warehouse.settings import Settings
 
 REPEAT_HEADER = "X-Horizon-Possible-Repeat"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from warehouse.profiles import RankingWeights
+from warehouse.config.profiles import RankingWeights
+from warehouse.deadlines import deadline
 from warehouse.records import FundingFacts, ScoredDocument, Signal
 
 SECONDS_PER_DAY = 86_400
@@ -15,12 +16,6 @@ def funding_facts(scored: ScoredDocument) -> FundingFacts | None:
     if scored.insight is not None and scored.insight.funding is not None:
         return scored.insight.funding
     return scored.document.funding
-
-
-def deadline(scored: ScoredDocument) -> datetime | None:
-    """When the item closes: the document's own closing date, else its funding facts'."""
-    facts = funding_facts(scored)
-    return scored.document.closes_at or (facts.closes_at if facts else None)
 
 
 def days_left(scored: ScoredDocument, now: datetime) -> float | None:

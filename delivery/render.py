@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from delivery.digest import Digest
 from delivery.feedback_links import FeedbackLinks
 from delivery.items import DigestItem
-
-UK = ZoneInfo("Europe/London")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from warehouse.text import UK, strip_control
 
 
 def safe_url(url: str) -> str:
@@ -27,7 +23,7 @@ def safe_url(url: str) -> str:
 
 def plain(text: object) -> str:
     """Scraped text for the plain-text part: no control characters."""
-    return _CONTROL_CHARS.sub("", "" if text is None else str(text))
+    return strip_control("" if text is None else str(text), "")
 
 
 def when(value: datetime | None) -> str:

@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from pydantic import SecretStr
 
-from warehouse.settings import Settings
+from warehouse.config.settings import Settings
 
 MASK = "***"
 # Fragments shorter than this are masked only as `name=value` (a bare "1" of `api-version=1`

@@ -6,10 +6,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "St", "Rt", "Hon", "No", "Sir", "Prof", "Cllr", "Rev")
-_SENTENCE_END = re.compile(
-    "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS) + r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(£])")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from warehouse.text import split_sentences, strip_control
+
 # UTF-8 read as Windows-1252 ("Â£8 million", "donâ€™t"): the usual sequences, put back.
 _MOJIBAKE = re.compile(r"[ÂÃâ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ\xa0-\xbf]{1,2}")
 # Line breaks that lost their backslashes on the way ("said.rnThe", "\\r\\n").
@@ -43,7 +41,7 @@ class Segment(BaseModel):
 def squash(text: str | None) -> str:
     """One line: control characters and bidi controls dropped, mojibake repaired, whitespace
     collapsed."""
-    return " ".join(_CONTROL_CHARS.sub(" ", _BIDI_CONTROLS.sub("", repair(text or ""))).split())
+    return " ".join(strip_control(_BIDI_CONTROLS.sub("", repair(text or ""))).split())
 
 
 def clip(text: str | None, limit: int) -> str:
@@ -52,7 +50,7 @@ def clip(text: str | None, limit: int) -> str:
 
 
 def sentences(text: str | None) -> list[str]:
-    return [s for s in _SENTENCE_END.split(squash(text)) if s]
+    return split_sentences(squash(text))
 
 
 def extractive_summary(summary: str, body: str, *, max_sentences: int = 2,

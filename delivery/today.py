@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from delivery.items import DigestItem
 from delivery.text import clip
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 
 if TYPE_CHECKING:
     from delivery.digest import DigestSection

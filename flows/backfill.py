@@ -32,11 +32,11 @@ from flows.tasks.backfill_windows import (
     enrich_batch,
     windows,
 )
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import apply_offline_environment, get_settings
 from warehouse.db import connect, kill_point
-from warehouse.profiles import load_profile
 from warehouse.records import Document
 from warehouse.save import save_documents, save_enrichments
-from warehouse.settings import apply_offline_environment, get_settings
 
 # Called by the writer after each window: (windows done, windows to do, documents so far). A
 # module hook, not a flow parameter: Prefect ships flow parameters to the workers.

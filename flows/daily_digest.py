@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
@@ -22,14 +21,14 @@ from flows.runtime.snapshot import replaying, snapshot_as_of
 from flows.tasks.collect import collect_sources, collection_status
 from flows.tasks.enrich import enrich_pending
 from flows.tasks.people import refresh_people
+from warehouse.config.profiles import Profile, load_profile
+from warehouse.config.settings import apply_offline_environment, get_settings
 from warehouse.db import connect, kill_point
-from warehouse.profiles import Profile, load_profile
 from warehouse.records import RunReport, RunStatus, SourceReport
 from warehouse.save import save_run_report
 from warehouse.search.replica import refresh_search_index
-from warehouse.settings import apply_offline_environment, get_settings
+from warehouse.text import UK
 
-UK = ZoneInfo("Europe/London")
 FLOW_NAME = "daily_digest"
 
 

@@ -6,19 +6,17 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger
 
 from delivery.digest_prepare import prepare_digest
 from delivery.digest_send import send_digest
 from flows.runtime.lock import warehouse_lock
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import apply_offline_environment, get_settings
 from warehouse.db import connect
-from warehouse.profiles import load_profile
 from warehouse.records import RunReport, RunStatus
-from warehouse.settings import apply_offline_environment, get_settings
-
-UK = ZoneInfo("Europe/London")
+from warehouse.text import UK
 
 
 @flow(name="digest_delivery", log_prints=True)

@@ -22,12 +22,12 @@ from flows.runtime.preflight import resolve_sources
 from flows.runtime.snapshot import replaying
 from flows.tasks.collect import collect_sources
 from flows.tasks.enrich import enrich_pending
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import apply_offline_environment, get_settings
 from warehouse.db import connect
 from warehouse.delivery_state import alerted_calls, funding_candidates, last_run_start
-from warehouse.profiles import load_profile
 from warehouse.records import RunReport, RunStatus
 from warehouse.save import save_run_report
-from warehouse.settings import apply_offline_environment, get_settings
 
 FLOW_NAME = "funding_alerts"
 NO_CHANNEL = ("not sent: no alert channel configured (SMTP host and recipients,"

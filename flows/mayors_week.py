@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger
 
@@ -13,11 +12,10 @@ from delivery.brief.render import write_brief
 from delivery.brief.retrieve import BriefRequest
 from delivery.brief.service import QUERY_THREADS, BriefService
 from warehouse.brief_rows import story_documents, top_stories
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import get_settings
 from warehouse.db import connect
-from warehouse.profiles import load_profile
-from warehouse.settings import get_settings
-
-UK = ZoneInfo("Europe/London")
+from warehouse.text import UK
 
 
 @flow(name="mayors_week")

@@ -28,12 +28,12 @@ from flows.runtime.snapshot import replaying, snapshot_as_of
 from flows.tasks.collect import collect_sources, collection_status
 from flows.tasks.enrich import enrich_pending_for_profiles
 from flows.tasks.people import refresh_people
+from warehouse.config.profiles import Profile, load_profile
+from warehouse.config.settings import apply_offline_environment, get_settings
 from warehouse.db import connect
-from warehouse.profiles import Profile, load_profile
 from warehouse.records import RunReport, RunStatus, SourceReport
 from warehouse.save import save_run_report
 from warehouse.search.replica import refresh_search_index
-from warehouse.settings import apply_offline_environment, get_settings
 
 UK = ZoneInfo("Europe/London")
 FLOW_NAME = "profiles_digest"

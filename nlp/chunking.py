@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from nlp.config import ChunkingConfig, NlpConfig
-from nlp.sentences import count_words, iter_sentence_spans, normalise_space, word_windows
 from warehouse.records import Chunk, Document
+from warehouse.text import count_words, iter_sentence_spans, normalise_space, word_windows
 
 
 class _Unit(NamedTuple):

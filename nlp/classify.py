@@ -10,7 +10,6 @@ an output line, with "error" set, so outputs pair one-to-one with inputs.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -22,15 +21,11 @@ from nlp.encoder import TextEncoder
 from nlp.enrich import enrich_documents
 from nlp.kit import EnrichmentKit
 from warehouse.records import Document, DocumentKind, Enrichment
+from warehouse.text import html_to_text, strip_control
 
 MAX_FIELD_CHARS = 2_000_000
-_TAG = re.compile(r"<[^>]{0,2000}>")
-_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|div|tr|table|ul|ol|blockquote|section)\s*>|<br\s*/?>",
-                        re.IGNORECASE)
-_DROP = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _LOOKS_HTML = re.compile(r"<(?:p|div|br|span|a|li|h[1-6]|script|style|html|body|table)\b",
                          re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_text(value: object) -> str:
@@ -40,9 +35,8 @@ def clean_text(value: object) -> str:
     text = value if isinstance(value, str) else str(value)
     text = text[:MAX_FIELD_CHARS]
     if _LOOKS_HTML.search(text):
-        text = _TAG.sub(" ", _BLOCK_END.sub("\n", _DROP.sub(" ", text)))
-        text = html.unescape(text)
-    return _CONTROL.sub(" ", text).replace("\ufffd", " ")
+        text = html_to_text(text)
+    return strip_control(text).replace("\ufffd", " ")
 
 
 def parse_line(raw: bytes | str, index: int) -> tuple[str, Document | None, str]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from warehouse.config.yaml_file import describe_invalid, read_yaml_mapping
 
 NLP_CONFIG_FILENAME = "nlp.yaml"
 
@@ -157,33 +158,13 @@ class NlpConfig(BaseModel):
     clustering: ClusteringConfig = Field(default_factory=ClusteringConfig)
 
 
-def _describe(path: Path, error: ValidationError) -> str:
-    lines = [f"{path}: invalid NLP settings"]
-    for issue in error.errors():
-        field = ".".join(str(part) for part in issue["loc"]) or "(top level)"
-        lines.append(f"  field {field}: {issue['msg']}")
-    return "\n".join(lines)
-
-
 def load_nlp_config_file(path: Path) -> NlpConfig:
     """Read and validate one NLP settings file; errors name the file, line or field."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise NlpConfigError(f"{path}: file not found") from error
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = getattr(error, "problem", None) or error
-        raise NlpConfigError(f"{where}: invalid YAML: {problem}") from error
-    if not isinstance(data, dict):
-        raise NlpConfigError(f"{path}: expected a mapping at the top level")
+    data = read_yaml_mapping(path, NlpConfigError)
     try:
         return NlpConfig.model_validate(data)
     except ValidationError as error:
-        raise NlpConfigError(_describe(path, error)) from error
+        raise NlpConfigError(describe_invalid(path, "NLP settings", error)) from error
 
 
 def load_nlp_config(config_dir: Path) -> NlpConfig:
@@ -202,18 +183,11 @@ def load_nlp_config(config_dir: Path) -> NlpConfig:
             {**config.themes.model_dump(), "thresholds": merged})
     except ValidationError as error:
         path = config_dir / config.themes.thresholds_file
-        raise NlpConfigError(_describe(path, error)) from error
+        raise NlpConfigError(describe_invalid(path, "NLP settings", error)) from error
     return config.model_copy(update={"themes": themes})
 
 
 def load_yaml_mapping(path: Path) -> dict:
-    """A YAML file holding a mapping (lexicons, gazetteers, thresholds); errors name the file."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise NlpConfigError(f"{path}: file not found") from error
-    except yaml.YAMLError as error:
-        raise NlpConfigError(f"{path}: invalid YAML: {error}") from error
-    if not isinstance(data, dict):
-        raise NlpConfigError(f"{path}: expected a mapping at the top level")
-    return data
+    """A YAML file holding a mapping (lexicons, gazetteers, thresholds); errors name the file
+    and, for a syntax error, the line."""
+    return read_yaml_mapping(path, NlpConfigError)

@@ -14,8 +14,8 @@ import uuid
 from nlp.direction import DirectionLexicon, classify_direction
 from nlp.kit import authority_pattern
 from nlp.people import mentions_of, resolve
+from warehouse.config.profiles import Profile
 from warehouse.people import Contribution, Person
-from warehouse.profiles import Profile
 from warehouse.records import Document
 
 

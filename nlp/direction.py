@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.sentences import split_sentences
 from warehouse.people import Direction
+from warehouse.text import split_sentences
 
 
 @dataclass(frozen=True)

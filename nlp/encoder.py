@@ -15,7 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from nlp.config import NlpConfig
-from warehouse.settings import apply_offline_environment
+from warehouse.config.settings import apply_offline_environment
 
 
 class EncoderUnavailableError(RuntimeError):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp.config import NlpConfig, NlpConfigError, load_yaml_mapping
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 
 
 class EntityTagger:

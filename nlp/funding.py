@@ -17,8 +17,8 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from nlp.config import FundingConfig
-from nlp.sentences import normalise_space
 from warehouse.records import ApplicantType, Document, FundingFacts
+from warehouse.text import normalise_space, split_sentences
 
 _AMOUNT = re.compile(
     r"£\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(million|billion|thousand|bn|m|k)?(?![a-z])",
@@ -35,8 +35,6 @@ _TIME = re.compile(
     r"\b(?:(\d{1,2})[:.](\d{2})\s*(am|pm)?|(\d{1,2})\s*(am|pm)|(noon|midday|midnight))",
     re.IGNORECASE)
 _APPLY = re.compile(r"\bapplications?\b|\bapply\b", re.IGNORECASE)
-_LINES = re.compile(r"[^\n]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z£])")
 
 
 @dataclass(frozen=True)
@@ -124,10 +122,7 @@ def extract_funding(
 
 def _units(text: str) -> list[str]:
     """Sentences, with every line break also ending one."""
-    units: list[str] = []
-    for line in _LINES.finditer(text):
-        units.extend(normalise_space(p) for p in _SENTENCE_END.split(line.group(0)) if p.strip())
-    return units
+    return split_sentences(text)
 
 
 def parse_amount(number: str, scale: str | None) -> float:

@@ -19,7 +19,7 @@ from nlp.signals import SignalLexicon, parse_signal_lexicon
 from nlp.theme_evidence import SourceEvidence, load_source_evidence
 from nlp.theme_fit import heads_from_json
 from nlp.themes import ThemeModel, build_theme_model
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 
 
 @dataclass(frozen=True)

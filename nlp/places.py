@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from nlp.config import PlacesConfig
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 
 PLACE_KINDS = frozenset({"authority", "council", "place"})
 PEOPLE_KINDS = frozenset({"mayor", "mp"})

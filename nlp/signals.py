@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from nlp.config import SignalConfig
-from nlp.sentences import normalise_space, split_sentences
 from warehouse.records import Document, Signal
+from warehouse.text import normalise_space, split_sentences
 
 _FLAGS = re.IGNORECASE
 _PATTERNS = ("exceptions", "negation", "funded", "scope", "local_scope", "out_of_scope",

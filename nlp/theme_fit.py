@@ -29,7 +29,7 @@ from sklearn.linear_model import LogisticRegression
 from nlp.config import ThemeScoringConfig
 from nlp.encoder import TextEncoder
 from nlp.themes import ThemeModel, fit_theme_model, theme_training_texts
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 
 
 @dataclass(frozen=True)

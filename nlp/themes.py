@@ -22,9 +22,9 @@ from sklearn.linear_model import LogisticRegression
 
 from nlp.config import NlpConfig, ThemeScoringConfig
 from nlp.encoder import TextEncoder
-from nlp.sentences import count_words, iter_sentence_spans, normalise_space
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 from warehouse.records import Chunk, ThemeScore
+from warehouse.text import count_words, iter_sentence_spans, normalise_space
 
 
 @dataclass(frozen=True)

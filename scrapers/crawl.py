@@ -22,9 +22,9 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field, ValidationError
 
 from scrapers.lifetime import die_with_parent
+from warehouse.config.settings import PROJECT_ROOT, Settings
+from warehouse.config.sources import SourceConfig
 from warehouse.records import Document, FetchError
-from warehouse.settings import PROJECT_ROOT, Settings
-from warehouse.sources import SourceConfig
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from warehouse.text import UK as LONDON
 
 _LONG_FRACTION = re.compile(r"(\.\d{6})\d+")  # .NET writes 7 fractional digits
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

@@ -14,7 +14,7 @@ from xml.sax import SAXParseException
 import feedparser
 
 from scrapers.errors import ParseError
-from scrapers.html_text import html_to_text
+from warehouse.text import html_to_text
 
 
 @dataclass(frozen=True)

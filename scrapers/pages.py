@@ -10,8 +10,8 @@ import re
 from lxml import etree
 
 from scrapers.errors import ParseError
-from scrapers.html_text import html_to_text
 from warehouse.records import ApplicantType
+from warehouse.text import html_to_text
 
 _MONEY = re.compile(r"£\s?([\d,]+(?:\.\d+)?)\s*(million|m|billion|bn|k)?\b", re.IGNORECASE)
 _SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "k": 1e3}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.settings import Settings, apply_offline_environment
+from warehouse.config.settings import Settings, apply_offline_environment
 
 apply_offline_environment()
 sys.path.insert(0, str(Path(__file__).parent))

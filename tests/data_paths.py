@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from warehouse.settings import Settings
+from warehouse.config.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_SNAPSHOT = ROOT / "demo" / "snapshot"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from warehouse.settings import Settings
+from warehouse.config.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("flows", "scrapers", "nlp", "warehouse", "delivery", "web")

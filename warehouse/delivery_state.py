@@ -19,7 +19,8 @@ from datetime import date, datetime
 import duckdb
 from pydantic import BaseModel, ConfigDict
 
-from warehouse.queries import insights_for, load_documents, theme_scores_for
+from warehouse.deadlines import deadline_sql, not_closed_sql
+from warehouse.queries import scored_documents
 from warehouse.records import DocumentKind, ScoredDocument, SourceReport
 
 PENDING, SENDING, SENT, FAILED, QUIET = "pending", "sending", "sent", "failed", "quiet"
@@ -287,31 +288,6 @@ def last_run_start(con: duckdb.DuckDBPyConnection, flow: str, profile: str) -> d
 
 # --- reads for the digest and the alerts -----------------------------------------------------
 
-def scored_documents(
-    con: duckdb.DuckDBPyConnection, profile: str, ids: list[uuid.UUID]
-) -> list[ScoredDocument]:
-    """Stored documents with their theme scores and insight for one profile, by id."""
-    if not ids:
-        return []
-    seen = {row[0]: row[1:] for row in con.execute(
-        "SELECT id, first_seen_at, last_changed_at, version FROM documents"
-        " WHERE list_contains(?, id)", [ids]).fetchall()}
-    scores = theme_scores_for(con, profile, ids)
-    insights = insights_for(con, profile, ids)
-    return [
-        ScoredDocument(document=doc, themes=scores.get(doc.id, []), insight=insights.get(doc.id),
-                       first_seen_at=seen[doc.id][0], last_changed_at=seen[doc.id][1],
-                       version=seen[doc.id][2])
-        for doc in load_documents(con, ids)
-    ]
-
-
-_CLOSES_AT = (
-    "coalesce(d.closes_at, try_cast(json_extract_string(i.funding, '$.closes_at') AS TIMESTAMPTZ),"
-    " try_cast(json_extract_string(d.funding, '$.closes_at') AS TIMESTAMPTZ))"
-)
-
-
 def open_deadlines(
     con: duckdb.DuckDBPyConnection, profile: str, start: datetime, end: datetime
 ) -> list[ScoredDocument]:
@@ -319,7 +295,7 @@ def open_deadlines(
     rows = con.execute(
         f"SELECT d.id FROM documents d LEFT JOIN document_insights i"
         f" ON i.document_id = d.id AND i.profile = ? WHERE d.withdrawn_at IS NULL"
-        f" AND {_CLOSES_AT} BETWEEN ? AND ? ORDER BY d.id", [profile, start, end]
+        f" AND {deadline_sql()} BETWEEN ? AND ? ORDER BY d.id", [profile, start, end]
     ).fetchall()
     return scored_documents(con, profile, [row[0] for row in rows])
 
@@ -333,7 +309,7 @@ def funding_candidates(
         f"SELECT d.id FROM documents d LEFT JOIN document_insights i"
         f" ON i.document_id = d.id AND i.profile = ? WHERE d.withdrawn_at IS NULL"
         f" AND (list_contains(?, d.kind) OR d.funding IS NOT NULL OR i.funding IS NOT NULL)"
-        f" AND ({_CLOSES_AT} IS NULL OR {_CLOSES_AT} > ?) ORDER BY d.id",
+        f" AND {not_closed_sql()} ORDER BY d.id",
         [profile, kinds, now],
     ).fetchall()
     return scored_documents(con, profile, [row[0] for row in rows])

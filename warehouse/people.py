@@ -15,7 +15,7 @@ from enum import StrEnum
 import duckdb
 from pydantic import BaseModel, Field
 
-from warehouse.queries import _SELECT_DOCUMENT, _to_document
+from warehouse.queries.rows import SELECT_DOCUMENT, document_from_row
 from warehouse.records import Document
 
 
@@ -135,9 +135,9 @@ _PARLIAMENT_PARSERS = ("parlparse/", "written-questions/", "hansard-api/")
 def parliament_documents(con: duckdb.DuckDBPyConnection) -> list[Document]:
     """Every stored document whose parser keeps speaker references."""
     where = " OR ".join("parser_version LIKE ?" for _ in _PARLIAMENT_PARSERS)
-    rows = con.execute(f"{_SELECT_DOCUMENT} WHERE {where} ORDER BY id",
+    rows = con.execute(f"{SELECT_DOCUMENT} WHERE {where} ORDER BY id",
                        [f"{p}%" for p in _PARLIAMENT_PARSERS]).fetchall()
-    return [_to_document(row) for row in rows]
+    return [document_from_row(row) for row in rows]
 
 
 def document_themes(con: duckdb.DuckDBPyConnection, profile: str) -> dict[uuid.UUID, list[str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,14 +12,15 @@ import numpy as np
 import pyarrow as pa
 
 from warehouse.db import kill_point
-from warehouse.records import Document, DocumentInsight, Enrichment, RunReport
-
-_DOCUMENT_COLUMNS = (
-    "id", "source", "kind", "url", "title", "summary", "body_text", "published_at",
-    "updated_at", "fetched_at", "organisations", "people", "tags", "source_type", "opens_at",
-    "closes_at", "withdrawn_at", "withdrawn_reason", "funding", "metadata", "content_hash",
-    "parser_version",
+from warehouse.queries.rows import (
+    DOCUMENT_COLUMNS,
+    INSIGHT_FIELDS,
+    THEME_SCORE_FIELDS,
+    document_row,
+    insight_row,
+    theme_score_row,
 )
+from warehouse.records import Document, Enrichment, RunReport
 
 
 @dataclass
@@ -30,14 +30,6 @@ class SaveOutcome:
     new: list[uuid.UUID] = field(default_factory=list)
     updated: list[uuid.UUID] = field(default_factory=list)
     unchanged: list[uuid.UUID] = field(default_factory=list)
-
-
-def _document_row(document: Document) -> list[object]:
-    values = document.model_dump()
-    values["kind"] = document.kind.value
-    values["funding"] = document.funding.model_dump_json() if document.funding else None
-    values["metadata"] = json.dumps(document.metadata, sort_keys=True)
-    return [values[column] for column in _DOCUMENT_COLUMNS]
 
 
 def _stored_hashes(con: duckdb.DuckDBPyConnection, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -67,20 +59,20 @@ def save_documents(
         stored = _stored_hashes(con, list(latest))
         for doc_id, document in latest.items():
             if doc_id not in stored:
-                placeholders = ", ".join("?" for _ in _DOCUMENT_COLUMNS)
+                placeholders = ", ".join("?" for _ in DOCUMENT_COLUMNS)
                 con.execute(
-                    f"INSERT INTO documents ({', '.join(_DOCUMENT_COLUMNS)}, first_seen_at,"
+                    f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}, first_seen_at,"
                     f" last_changed_at, version) VALUES ({placeholders}, ?, ?, 1)",
-                    [*_document_row(document), now, now],
+                    [*document_row(document), now, now],
                 )
                 outcome.new.append(doc_id)
                 kill_point("save_documents")  # crash tests: die mid-transaction
             elif stored[doc_id] != document.content_hash:
-                assignments = ", ".join(f"{c} = ?" for c in _DOCUMENT_COLUMNS if c != "id")
+                assignments = ", ".join(f"{c} = ?" for c in DOCUMENT_COLUMNS if c != "id")
                 con.execute(
                     f"UPDATE documents SET {assignments}, last_changed_at = ?,"
                     " version = version + 1 WHERE id = ?",
-                    [*_document_row(document)[1:], now, doc_id],
+                    [*document_row(document)[1:], now, doc_id],
                 )
                 outcome.updated.append(doc_id)
             else:
@@ -149,16 +141,16 @@ def save_enrichments(
         scores = [s for e in enrichments for s in e.theme_scores]
         if scores:
             con.executemany(
-                "INSERT INTO theme_scores (document_id, profile, theme, score, above_threshold,"
-                " evidence, model_version, tentative) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [[s.document_id, s.profile, s.theme, s.score, s.above_threshold, s.evidence,
-                  s.model_version, s.tentative] for s in scores],
+                f"INSERT INTO theme_scores ({', '.join(THEME_SCORE_FIELDS)})"
+                f" VALUES ({', '.join('?' for _ in THEME_SCORE_FIELDS)})",
+                [theme_score_row(s) for s in scores],
             )
         insights = [e.insight for e in enrichments if e.insight is not None]
         if insights:
             con.executemany(
-                "INSERT INTO document_insights VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [_insight_row(i) for i in insights],
+                f"INSERT INTO document_insights ({', '.join(INSIGHT_FIELDS)})"
+                f" VALUES ({', '.join('?' for _ in INSIGHT_FIELDS)})",
+                [insight_row(i) for i in insights],
             )
         con.executemany(
             "INSERT OR REPLACE INTO enrichment_state VALUES (?, ?, ?, ?, ?)",
@@ -170,15 +162,6 @@ def save_enrichments(
         con.execute("ROLLBACK")
         raise
     return len(enrichments)
-
-
-def _insight_row(insight: DocumentInsight) -> list[object]:
-    return [
-        insight.document_id, insight.profile, insight.signal.value, insight.signal_score,
-        insight.signal_reason, insight.matched_terms, insight.region_score, insight.places,
-        insight.people, insight.funding.model_dump_json() if insight.funding else None,
-        insight.cluster_id, insight.model_version,
-    ]
 
 
 def save_watermark(con: duckdb.DuckDBPyConnection, source: str, watermark: datetime) -> None:

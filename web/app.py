@@ -26,12 +26,12 @@ from pydantic import BaseModel
 from nlp.config import load_nlp_config
 from nlp.encoder import TextEncoder, load_encoder
 from nlp.query_encoder import QueryEncoder
-from warehouse.profiles import available_profiles
+from warehouse.config.profiles import available_profiles
+from warehouse.config.settings import get_settings
 from warehouse.records import DocumentKind, Signal
 from warehouse.search.engine import IndexNotPublished, Searcher
 from warehouse.search.floor import strong_results
 from warehouse.search.models import DocumentView, SearchFilters, SearchResult
-from warehouse.settings import get_settings
 from web.access import TokenGuard, install_log_scrubber
 from web.brief import brief_router
 from web.docs import install_docs

@@ -22,7 +22,7 @@ from delivery.brief.render import render_html, render_markdown, render_pdf
 from delivery.brief.retrieve import BriefRequest, Encoder
 from delivery.brief.service import BriefService, WarehouseBusy
 from delivery.brief.trace import UntraceableBrief
-from warehouse.profiles import ProfileError
+from warehouse.config.profiles import ProfileError
 from warehouse.records import DocumentKind, Signal
 from warehouse.search.engine import IndexNotPublished, Searcher
 from warehouse.search.models import SearchFilters

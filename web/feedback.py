@@ -27,8 +27,8 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from delivery.feedback_links import VERDICT_LABELS, BadFeedbackLink, FeedbackClaim, verify_token
+from warehouse.config.profiles import ProfileError, load_profile
 from warehouse.feedback_inbox import InboxLabel, append_feedback, inbox_path
-from warehouse.profiles import ProfileError, load_profile
 from warehouse.search.engine import IndexNotPublished, Searcher
 
 OPEN_PATHS = frozenset({"/feedback", "/static/feedback.css"})

@@ -21,7 +21,7 @@ from delivery.brief.select import (
     region_pattern,
     score_candidates,
 )
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 
 
 class Citer:

@@ -13,7 +13,7 @@ import re
 from pydantic import BaseModel
 
 from delivery.brief.model import SourceRow
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 
 PARLIAMENT_KINDS = frozenset({"debate", "written_question", "written_statement", "bill",
                               "speech"})

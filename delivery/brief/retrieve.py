@@ -19,7 +19,7 @@ from delivery.brief.config import BriefConfig
 from delivery.brief.model import Brief, NothingMatches, SourceRow
 from delivery.brief.select import extract_candidates
 from warehouse.brief_rows import brief_rows, story_documents, top_stories
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 from warehouse.search.engine import Searcher
 from warehouse.search.models import SearchFilters
 

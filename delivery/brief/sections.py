@@ -12,7 +12,7 @@ from delivery.brief.figures import figures_in, has_amount
 from delivery.brief.model import Line, Section, SourceRow
 from delivery.brief.parliament import is_parliamentary, speakers_of
 from delivery.brief.select import Candidate
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 from warehouse.records import Signal
 
 if TYPE_CHECKING:

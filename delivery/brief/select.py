@@ -18,7 +18,7 @@ from delivery.brief.config import BottomLine, Sentences
 from delivery.brief.figures import has_amount
 from delivery.brief.model import SourceRow
 from delivery.text import sentences
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 
 _LETTER = re.compile(r"[A-Za-z]")
 _WORD = re.compile(r"[a-z0-9£%]+")

@@ -14,8 +14,8 @@ import numpy as np
 from delivery.brief.config import BriefConfig, load_brief_config
 from delivery.brief.model import Brief
 from delivery.brief.retrieve import BriefRequest, Encoder, make_brief
+from warehouse.config.profiles import load_profile
 from warehouse.db import connect
-from warehouse.profiles import load_profile
 from warehouse.search.engine import Searcher
 
 QUERY_THREADS = 2  # threads of the encoder a brief is given (its query and passage encodings)

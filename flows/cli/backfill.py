@@ -28,7 +28,7 @@ def backfill(
     from flows.backfill import backfill as backfill_flow
     from flows.runtime.dask import shared_api, task_runner
     from flows.runtime.lock import RunInProgress
-    from warehouse.settings import Settings
+    from warehouse.config.settings import Settings
 
     first, last = parse_day(start, "--from"), parse_day(end, "--to")
     if first is None or last is None or last < first:

@@ -40,9 +40,9 @@ def brief(
     from delivery.brief.trace import UntraceableBrief
     from nlp.config import load_nlp_config
     from nlp.query_encoder import load_query_encoder
-    from warehouse.profiles import ProfileError
+    from warehouse.config.profiles import ProfileError
+    from warehouse.config.settings import get_settings
     from warehouse.search.engine import IndexNotPublished
-    from warehouse.settings import get_settings
 
     settings = get_settings()
     chosen = [f.strip() for f in formats.split(",") if f.strip()]

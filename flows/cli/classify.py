@@ -23,8 +23,8 @@ def classify(
     """Label documents: themes above threshold, threat/opportunity, region score, funding."""
     from flows.tasks.enrich import encoder_for, kit_for, nlp_config
     from nlp.classify import classify_lines
-    from warehouse.profiles import ProfileError, load_profile
-    from warehouse.settings import Settings
+    from warehouse.config.profiles import ProfileError, load_profile
+    from warehouse.config.settings import Settings
 
     if not source.is_file():
         fail(f"input file not found: {source}")

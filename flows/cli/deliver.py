@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 
 from flows.cli.common import fail, parse_day
-from warehouse.profiles import ProfileError
-from warehouse.settings import get_settings
+from warehouse.config.profiles import ProfileError
+from warehouse.config.settings import get_settings
 
 console = Console()
 
@@ -74,7 +74,7 @@ def alerts(
     from delivery.alert_send import enabled_channels
     from flows.funding_alerts import funding_alerts
     from flows.runtime.lock import RunInProgress
-    from warehouse.profiles import load_profile
+    from warehouse.config.profiles import load_profile
 
     settings = get_settings()
     if send:

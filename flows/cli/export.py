@@ -16,9 +16,9 @@ def export(
                                           "<table>/month=YYYY-MM/*.parquet).")],
 ) -> None:
     """Write documents, chunks, insights, themes (and labels) as Parquet partitioned by month."""
+    from warehouse.config.settings import Settings
     from warehouse.db import connect
     from warehouse.export import export_parquet
-    from warehouse.settings import Settings
 
     path = Settings().database_path
     if not path.exists():

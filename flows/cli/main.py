@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from flows.cli.common import fail, parse_day
-from warehouse.settings import apply_offline_environment
+from warehouse.config.settings import apply_offline_environment
 
 apply_offline_environment()  # before Prefect or the model libraries are imported
 
@@ -44,7 +44,7 @@ def run(
         start_temporary_server,
     )
     from flows.runtime.preflight import check_run
-    from warehouse.profiles import ProfileError
+    from warehouse.config.profiles import ProfileError
 
     digest_day = parse_day(day, "--date")
     if snapshot is not None and not snapshot.is_dir():
@@ -107,10 +107,10 @@ def status(db: Annotated[Path | None, typer.Option(help="DuckDB warehouse file."
     """Row counts of the warehouse and the latest run per flow."""
     from rich.table import Table
 
+    from warehouse.config.settings import get_settings
     from warehouse.db import connect
     from warehouse.integrity import damage
     from warehouse.queries import row_counts
-    from warehouse.settings import get_settings
 
     path = db or get_settings().database_path
     if not path.exists():

@@ -21,8 +21,8 @@ _MARK = {"supportive": "+", "critical": "-", "neutral": "="}
 
 
 def _open(db: Path | None, profile: str | None):
+    from warehouse.config.settings import get_settings
     from warehouse.db import connect
-    from warehouse.settings import get_settings
 
     settings = get_settings()
     path = db or settings.database_path
@@ -136,8 +136,8 @@ def who(
     """Who to brief: the people most active on a topic, the region's first."""
     from nlp.config import load_nlp_config
     from nlp.query_encoder import load_query_encoder
+    from warehouse.config.settings import get_settings
     from warehouse.people_activity import most_active_on
-    from warehouse.settings import get_settings
 
     if not topic.strip():
         fail("give a TOPIC")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -20,13 +19,11 @@ index_app = typer.Typer(help="Check or rebuild the search index beside the wareh
                         no_args_is_help=True)
 
 DbOption = Annotated[Path | None, typer.Option(help="DuckDB warehouse file.")]
-# Terminal control characters (ESC sequences, C1 codes) in scraped text or a query: never printed.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 
 def _db(db: Path | None) -> Path:
-    from warehouse.settings import get_settings
+    from warehouse.config.settings import get_settings
 
     path = db or get_settings().database_path
     if not path.exists():
@@ -70,7 +67,7 @@ def search(
     from pydantic import ValidationError
 
     from flows.cli.themes import UnknownTheme, load_search_profile, resolve_themes
-    from warehouse.settings import get_settings
+    from warehouse.config.settings import get_settings
 
     settings = get_settings()
     if not query.strip() and not like:
@@ -185,7 +182,9 @@ def _person_id(searcher, filters, ref: str) -> str:
 
 def _plain(text: str, style: str = "") -> Text:
     """Scraped or typed text as inert terminal text: no markup, no control sequences."""
-    return Text(_CONTROL.sub(" ", text), style=style)
+    from warehouse.text import strip_control
+
+    return Text(strip_control(text), style=style)
 
 
 def print_results(title: str, results: list[dict], out: Console | None = None) -> None:
@@ -285,7 +284,7 @@ def web(
         check_bind(host, token)
     except AccessError as error:
         fail(str(error))
-    from warehouse.settings import get_settings
+    from warehouse.config.settings import get_settings
 
     port = port or get_settings().web_port
     app = create_app(_db(db), token=token, host=host)

@@ -17,8 +17,8 @@ import yaml
 from rich.console import Console
 
 from flows.cli.common import fail
-from warehouse.profiles import ProfileError
-from warehouse.settings import PROJECT_ROOT, apply_offline_environment
+from warehouse.config.profiles import ProfileError
+from warehouse.config.settings import PROJECT_ROOT, apply_offline_environment
 
 console = Console()
 PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"

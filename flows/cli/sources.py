@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from rich import box
@@ -18,10 +17,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from warehouse.text import UK as LONDON
+
 console = Console()
 _STYLE = {"ok": "green", "degraded": "yellow", "failing": "red", "empty": "red",
           "stale": "yellow", "never run": "dim"}
-LONDON = ZoneInfo("Europe/London")
 
 
 def _when(value: datetime | None) -> str:
@@ -46,10 +46,10 @@ def sources(
     """List the profile's sources with health, last success, stored count and last error."""
     from delivery.health import source_status
     from flows.cli.common import fail, parse_day
+    from warehouse.config.profiles import ProfileError, load_profile
+    from warehouse.config.settings import get_settings
     from warehouse.db import connect
     from warehouse.delivery_state import source_watermarks
-    from warehouse.profiles import ProfileError, load_profile
-    from warehouse.settings import get_settings
     from warehouse.source_state import SourceState, load_source_states, stored_counts
 
     settings = get_settings()

@@ -44,8 +44,8 @@ def fit(
     from flows.tasks.enrich import encoder_for, nlp_config
     from nlp.theme_data import DEVSET_FILE, mapped_profiles
     from nlp.theme_fit import heads_to_json
-    from warehouse.profiles import ProfileError, load_profile
-    from warehouse.settings import Settings
+    from warehouse.config.profiles import ProfileError, load_profile
+    from warehouse.config.settings import Settings
 
     settings = Settings()
     devset = settings.devsets_dir / DEVSET_FILE
@@ -80,12 +80,12 @@ def refit(
     from flows.tasks.enrich import encoder_for, nlp_config
     from flows.tasks.theme_refit import RefitError, record_heads, refit_profile, rescore_stored
     from nlp.theme_data import DEVSET_FILE
+    from warehouse.config.profiles import ProfileError, load_profile
+    from warehouse.config.settings import Settings
     from warehouse.db import connect
     from warehouse.feedback_inbox import import_feedback, inbox_path
-    from warehouse.profiles import ProfileError, load_profile
     from warehouse.rescore import scored_documents
     from warehouse.search.replica import publish_search_index, read_manifest, search_dir
-    from warehouse.settings import Settings
 
     settings = Settings()
     config = nlp_config(settings.config_dir)
@@ -169,10 +169,10 @@ def label(
     """Record the office's judgement of a document's theme (yes, no or irrelevant)."""
     import uuid
 
+    from warehouse.config.profiles import ProfileError, load_profile
+    from warehouse.config.settings import Settings
     from warehouse.db import connect
     from warehouse.labels import VERDICTS, UnknownDocument, save_label
-    from warehouse.profiles import ProfileError, load_profile
-    from warehouse.settings import Settings
 
     settings = Settings()
     verdict = {"not-relevant": "irrelevant"}.get(verdict, verdict)

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from warehouse.profiles import Profile, ProfileError, available_profiles, load_profile
+from warehouse.config.profiles import Profile, ProfileError, available_profiles, load_profile
 
 console = Console()
 
@@ -54,7 +54,7 @@ def themes(
 ) -> None:
     """List each profile's themes: the id and the display name (--theme takes either)."""
     from flows.cli.common import fail
-    from warehouse.settings import get_settings
+    from warehouse.config.settings import get_settings
 
     settings = get_settings()
     wanted = [profile] if profile else available_profiles(settings.config_dir)

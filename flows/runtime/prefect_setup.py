@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapers.lifetime import die_with_parent
-from warehouse.settings import Settings
+from warehouse.config.settings import Settings
 
 CLIENT_MAX_RETRIES = "10"
 CRAWL_PREFIX = "horizon-crawl-"

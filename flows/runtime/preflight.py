@@ -10,9 +10,9 @@ from pydantic import ValidationError
 
 from nlp.config import load_nlp_config, load_yaml_mapping
 from scrapers.govuk.config import load_supergroups
-from warehouse.profiles import Profile, ProfileError, load_profile
-from warehouse.settings import Settings, get_settings
-from warehouse.sources import SourceConfig, load_sources
+from warehouse.config.profiles import Profile, ProfileError, load_profile
+from warehouse.config.settings import Settings, get_settings
+from warehouse.config.sources import SourceConfig, load_sources
 
 
 def load_settings() -> Settings:

@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from scrapers.replay import serve_snapshot
-from warehouse.profiles import load_yaml_file
-from warehouse.settings import Settings
+from warehouse.config.profiles import load_yaml_file
+from warehouse.config.settings import Settings
 
 
 def snapshot_as_of(snapshot: Path) -> date | None:

@@ -12,9 +12,9 @@ from prefect import task
 from prefect.cache_policies import NONE
 
 from scrapers.crawl import run_crawl
+from warehouse.config.settings import Settings
+from warehouse.config.sources import SourceConfig
 from warehouse.records import Document, Enrichment
-from warehouse.settings import Settings
-from warehouse.sources import SourceConfig
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def enrich_batch(documents: list[Document], profile_id: str, config_dir: Path
     """On a worker: its own encoder and kit (loaded once per worker process)."""
     from flows.tasks.enrich import encoder_for, kit_for, nlp_config
     from nlp.enrich import enrich_documents
-    from warehouse.profiles import load_profile
+    from warehouse.config.profiles import load_profile
 
     profile = load_profile(config_dir, profile_id)
     return enrich_documents(documents, kit_for(config_dir, profile), encoder_for(config_dir),

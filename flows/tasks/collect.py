@@ -29,10 +29,11 @@ from warehouse.collection_state import (
     record_item_failures,
     save_cursor,
 )
+from warehouse.config.settings import Settings
+from warehouse.config.sources import SourceConfig
 from warehouse.queries import get_watermark
 from warehouse.records import Document, RunStatus, SourceReport
 from warehouse.save import save_documents, save_watermark
-from warehouse.settings import Settings
 from warehouse.source_state import (
     SourceState,
     known_versions_everywhere,
@@ -43,7 +44,6 @@ from warehouse.source_state import (
     save_source_state,
     stored_versions,
 )
-from warehouse.sources import SourceConfig
 
 CONCURRENT_CRAWLS = 4  # crawl child processes at once, across different hosts
 # Spiders that fetch an item by its URL: a failed item is retried directly by the next runs, so it

@@ -18,8 +18,8 @@ from nlp.enrich import enrich_documents, enrich_for_profiles
 from nlp.kit import EnrichmentKit, build_kit
 from nlp.stories import StoryItem, cluster_ids, cluster_stories
 from nlp.themes import document_vector
+from warehouse.config.profiles import Profile
 from warehouse.insights import load_story_candidates, save_cluster_ids
-from warehouse.profiles import Profile
 from warehouse.queries import documents_needing_enrichment, load_documents
 from warehouse.save import save_enrichments
 

@@ -9,8 +9,8 @@ import duckdb
 from nlp.config import load_yaml_mapping
 from nlp.contributions import build_people
 from nlp.direction import parse_direction_lexicon
+from warehouse.config.profiles import Profile
 from warehouse.people import document_themes, parliament_documents, replace_people
-from warehouse.profiles import Profile
 
 LEXICON_FILE = "direction_lexicon.yaml"
 

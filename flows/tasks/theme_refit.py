@@ -21,8 +21,8 @@ from nlp.config import NlpConfig
 from nlp.refit import office_labelled, rescore_document
 from nlp.theme_fit import FittedHeads, Labelled, heads_to_json
 from nlp.themes import ThemeModel
+from warehouse.config.profiles import Profile
 from warehouse.labels import ThemeModelVersion, labels_for_refit, save_theme_model
-from warehouse.profiles import Profile
 from warehouse.rescore import (
     save_rescored,
     scored_documents,

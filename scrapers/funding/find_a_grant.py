@@ -16,10 +16,10 @@ from urllib.parse import urljoin
 
 from scrapers.dates import parse_timestamp
 from scrapers.funding.calls import call_document, facts_from_page
-from scrapers.html_text import html_to_text
 from scrapers.pages import applicant_types, html_root
 from scrapers.plan import Context, Fetch, Parsed, live_url
 from warehouse.records import Document, DocumentKind, FundingFacts
+from warehouse.text import html_to_text
 
 PARSER_VERSION = "find-a-grant/1"
 ORIGIN = "https://www.find-government-grants.service.gov.uk"

@@ -14,9 +14,9 @@ from typing import Any
 
 from scrapers.dates import parse_timestamp
 from scrapers.errors import ParseError
-from scrapers.html_text import html_to_text
 from scrapers.jsonbody import text
 from warehouse.records import ApplicantType, Document, DocumentKind, FundingFacts
+from warehouse.text import html_to_text
 
 _NOTICE_ID = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-\d+$")
 _FTS_NOTICE = re.compile(r"(\d{6}-\d{4})$")

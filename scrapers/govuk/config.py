@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from warehouse.profiles import ProfileError, load_yaml_file
+from warehouse.config.profiles import ProfileError, load_yaml_file
 
 
 class Supergroups(BaseModel):

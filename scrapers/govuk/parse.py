@@ -11,9 +11,9 @@ from pydantic import ValidationError
 from scrapers.dates import parse_timestamp
 from scrapers.errors import ParseError
 from scrapers.govuk.kinds import kind_for
-from scrapers.html_text import html_to_text
 from scrapers.jsonbody import load_json_object
 from warehouse.records import Document
+from warehouse.text import html_to_text
 
 PARSER_VERSION = "govuk-content/1"
 GOVUK_ORIGIN = "https://www.gov.uk"

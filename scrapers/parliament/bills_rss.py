@@ -15,9 +15,9 @@ from lxml import etree
 
 from scrapers.dates import parse_timestamp
 from scrapers.errors import ParseError
-from scrapers.html_text import html_to_text
 from scrapers.plan import Context, Fetch, Parsed, live_url
 from warehouse.records import Document, DocumentKind
+from warehouse.text import html_to_text
 
 PARSER_VERSION = "bills-rss/1"
 

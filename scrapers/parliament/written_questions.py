@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 
 from scrapers.dates import parse_timestamp
 from scrapers.errors import ParseError
-from scrapers.html_text import html_to_text
 from scrapers.jsonbody import as_list, load_json_object, text
 from scrapers.plan import Context, Fetch, Parsed, live_url
 from warehouse.records import Document, DocumentKind
+from warehouse.text import html_to_text
 
 PARSER_VERSION = "written-questions/1"
 PAGES = "https://questions-statements.parliament.uk/written-questions/detail"

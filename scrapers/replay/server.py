@@ -26,7 +26,7 @@ from scrapers.replay.govuk import GovukReplay
 from scrapers.replay.govuk_atom import atom_reply
 from scrapers.replay.hosts import REPLAYS, Mirror
 from scrapers.replay.reply import NOT_FOUND, Reply
-from warehouse.settings import Settings
+from warehouse.config.settings import Settings
 
 ROBOTS = b"User-agent: *\nAllow: /\n"
 

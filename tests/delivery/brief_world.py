@@ -25,8 +25,8 @@ from delivery.brief.config import BottomLine, BriefConfig
 from delivery.brief.model import Brief
 from delivery.brief.retrieve import BriefRequest, make_brief
 from nlp.query_encoder import QueryEncoder
+from warehouse.config.profiles import Profile, Region, Theme
 from warehouse.db import connect
-from warehouse.profiles import Profile, Region, Theme
 from warehouse.records import (
     ApplicantType,
     Chunk,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from delivery_samples import test_profile
 
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 
 
 @pytest.fixture

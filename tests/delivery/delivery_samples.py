@@ -14,7 +14,7 @@ from data_paths import DEMO_SNAPSHOT
 from factories import make_document
 
 from scrapers.govuk.parse import parse_content_item
-from warehouse.profiles import Profile, Region, Theme
+from warehouse.config.profiles import Profile, Region, Theme
 from warehouse.records import (
     ApplicantType,
     Document,

@@ -4,7 +4,7 @@ from delivery_samples import NOW, scored
 
 from delivery.digest import build_digest
 from delivery.email import SmtpConfig, build_message, digest_message, stable_message_id
-from warehouse.settings import Settings
+from warehouse.config.settings import Settings
 
 
 def test_build_message_is_text_then_html_with_headers() -> None:

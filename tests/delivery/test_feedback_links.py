@@ -23,7 +23,7 @@ from delivery.feedback_links import (
     verify_token,
 )
 from delivery.render import render_digest_html, render_digest_text
-from warehouse.settings import Settings
+from warehouse.config.settings import Settings
 
 SECRET = b"planted-feedback-secret-4b1d"
 DOC = uuid.UUID("11111111-2222-3333-4444-555555555555")

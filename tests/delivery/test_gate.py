@@ -9,7 +9,7 @@ from delivery_samples import NOW, scored, test_profile, url
 
 from delivery.digest import build_digest
 from delivery.gate import BACKFILL, EXCLUDE, INCLUDE, NOT_YET, OWN_NOTICE, judge
-from warehouse.profiles import load_profile
+from warehouse.config.profiles import load_profile
 from warehouse.records import DocumentKind
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"

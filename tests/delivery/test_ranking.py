@@ -6,7 +6,7 @@ import pytest
 from delivery_samples import NOW, scored
 
 from delivery.ranking import rank_score, urgency
-from warehouse.profiles import RankingWeights
+from warehouse.config.profiles import RankingWeights
 from warehouse.records import DocumentKind, Signal
 
 

@@ -24,10 +24,10 @@ import yaml
 from aiosmtpd.controller import Controller
 from factories import make_document
 
+from warehouse.config.settings import PROJECT_ROOT, get_settings
 from warehouse.db import connect
 from warehouse.records import Chunk, Document, DocumentInsight, Enrichment, ThemeScore
 from warehouse.save import save_documents, save_enrichments
-from warehouse.settings import PROJECT_ROOT, get_settings
 
 RECIPIENTS = ["chief.of.staff@wmca.example", "policy.team@wmca.example"]
 

@@ -20,8 +20,8 @@ from flows.cli import app  # noqa: E402
 from flows.cli.search import print_results  # noqa: E402
 from flows.cli.search_remote import search_via_web  # noqa: E402
 from flows.cli.themes import UnknownTheme, resolve_themes  # noqa: E402
-from warehouse.profiles import load_profile  # noqa: E402
-from warehouse.settings import get_settings  # noqa: E402
+from warehouse.config.profiles import load_profile  # noqa: E402
+from warehouse.config.settings import get_settings  # noqa: E402
 from web.app import create_app  # noqa: E402
 
 runner = CliRunner()

@@ -9,10 +9,10 @@ from pathlib import Path
 from delivery_world import bus_story, store
 
 from delivery.digest_prepare import prepare_digest
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import Settings
 from warehouse.db import connect
-from warehouse.profiles import load_profile
 from warehouse.records import DocumentKind, Signal
-from warehouse.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOSES = datetime(2026, 11, 30, 23, 59, tzinfo=UTC)

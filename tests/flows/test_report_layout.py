@@ -15,11 +15,11 @@ from flows.cli import app
 from flows.cli.run_report import print_run_report
 from flows.runtime.progress import progress_bar
 from flows.tasks.collect import record_health
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import Settings
 from warehouse.db import connect
-from warehouse.profiles import load_profile
 from warehouse.records import RunReport, SourceReport
 from warehouse.save import save_watermark
-from warehouse.settings import Settings
 
 NOW = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
 LONGEST = max(load_profile(Settings().config_dir, "wmca").sources, key=len)

@@ -14,11 +14,11 @@ from data_paths import DEMO_SNAPSHOT
 from prefect import flow
 
 from flows.tasks.collect import collect_sources
+from warehouse.config.settings import Settings
+from warehouse.config.sources import SourceConfig, load_sources
 from warehouse.db import connect
 from warehouse.records import SourceReport
-from warehouse.settings import Settings
 from warehouse.source_state import load_source_states
-from warehouse.sources import SourceConfig, load_sources
 
 pytestmark = pytest.mark.slow
 

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.tasks.collect import record_health, store_crawl
 from scrapers.crawl import CrawlResult
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import Settings
 from warehouse.db import connect
-from warehouse.profiles import load_profile
 from warehouse.records import SourceReport
-from warehouse.settings import Settings
 from warehouse.source_state import SourceState, load_source_states, next_state
 
 MONDAY = datetime(2026, 11, 16, 7, 0, tzinfo=UTC)

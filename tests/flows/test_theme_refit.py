@@ -29,11 +29,11 @@ from nlp.enrich import enrich_documents
 from nlp.kit import build_kit, load_theme_model
 from nlp.theme_fit import FitSettings, Labelled, fit_profile_heads, stack_labelled
 from nlp.themes import document_vector, theme_probabilities
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import Settings
 from warehouse.db import connect
 from warehouse.labels import current_labels_learned, labels_learned, save_label
-from warehouse.profiles import load_profile
 from warehouse.save import save_documents, save_enrichments
-from warehouse.settings import Settings
 
 CONFIG = Settings().config_dir
 NOW = datetime(2026, 12, 4, 5, 0, tzinfo=UTC)

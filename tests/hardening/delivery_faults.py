@@ -27,8 +27,8 @@ from test_delivery_crash import prepare
 from delivery.outbox import REPEAT_HEADER
 from flows.digest_delivery import digest_delivery
 from flows.funding_alerts import funding_alerts
+from warehouse.config.settings import get_settings
 from warehouse.db import connect
-from warehouse.settings import get_settings
 
 CLEARED = ("HORIZON_SMTP_HOST", "HORIZON_SMTP_USER", "HORIZON_SMTP_PASSWORD",
            "HORIZON_TEAMS_WEBHOOK_URL", "HORIZON_SLACK_WEBHOOK_URL", "HORIZON_TEST_KILL_AT")

@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from warehouse.sources import SourceConfig
+from warehouse.config.sources import SourceConfig
 
 SUPERGROUP = "news_and_communications"
 START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

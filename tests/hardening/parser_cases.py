@@ -22,14 +22,14 @@ from scrapers.feeds import parse_feed
 from scrapers.govuk.atom import parse_atom_pages
 from scrapers.govuk.parse import parse_content_item
 from scrapers.govuk.search import parse_search_page
-from scrapers.html_text import html_to_text
 from scrapers.jsonbody import load_json_any, load_json_object
 from scrapers.parliament.bills_rss import parse_bills_feed
 from scrapers.parliament.parlparse import parse_parlparse
 from scrapers.plan import Context, Fetch
 from scrapers.registry import SOURCE_MODULES
-from warehouse.settings import Settings
-from warehouse.sources import load_sources
+from warehouse.config.settings import Settings
+from warehouse.config.sources import load_sources
+from warehouse.text import html_to_text
 
 ROOT = Path(__file__).resolve().parents[2]
 AT = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)

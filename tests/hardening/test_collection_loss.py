@@ -25,11 +25,11 @@ from world import feed_source, small_snapshot
 
 from flows.tasks.collect import collect_sources
 from warehouse.collection_state import item_failures, load_cursor
+from warehouse.config.settings import Settings
+from warehouse.config.sources import SourceConfig
 from warehouse.db import connect
 from warehouse.queries import get_watermark
 from warehouse.records import SourceReport
-from warehouse.settings import Settings
-from warehouse.sources import SourceConfig
 
 pytestmark = pytest.mark.slow
 SEPARATORS = ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e"]

@@ -14,8 +14,8 @@ from data_paths import ROOT
 from typer.testing import CliRunner
 
 from flows.cli import app
-from warehouse.profiles import ProfileError
-from warehouse.settings import MissingSecret, get_settings
+from warehouse.config.profiles import ProfileError
+from warehouse.config.settings import MissingSecret, get_settings
 
 
 @pytest.fixture

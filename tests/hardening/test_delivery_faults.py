@@ -21,7 +21,7 @@ from smtpfaults import FaultyWebhook, SmtpBehaviour
 
 from delivery.email import SmtpConfig, SmtpSecurityError, check_smtp_security
 from delivery.secrets import redact
-from warehouse.settings import Settings
+from warehouse.config.settings import Settings
 
 pytestmark = pytest.mark.slow
 

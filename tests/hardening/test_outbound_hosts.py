@@ -8,8 +8,8 @@ from scrapy import Request
 
 from scrapers.crawl import allowed_hosts, scrapy_settings
 from scrapers.hostguard import HostGuardMiddleware, OffsiteHostRefused, logical_host
-from warehouse.settings import Settings
-from warehouse.sources import SourceConfig
+from warehouse.config.settings import Settings
+from warehouse.config.sources import SourceConfig
 
 REPLAY = "http://127.0.0.1:8800"
 SOURCE = SourceConfig(name="s", spider="news_feed", description="s",

@@ -36,8 +36,8 @@ from delivery.email import SmtpConfig, build_message, send_email, stable_message
 from delivery.webhook import send_webhook
 from flows.digest_delivery import digest_delivery
 from flows.funding_alerts import funding_alerts
+from warehouse.config.settings import get_settings
 from warehouse.db import connect
-from warehouse.settings import get_settings
 
 pytestmark = pytest.mark.slow
 SECRET_VARIABLES = ("HORIZON_SMTP_PASSWORD", "HORIZON_TEAMS_WEBHOOK_URL",

@@ -9,10 +9,10 @@ from data_paths import DEMO_SNAPSHOT
 from prefect import flow
 
 from flows.tasks.collect import collect_sources
+from warehouse.config.settings import Settings
+from warehouse.config.sources import SourceConfig, load_sources
 from warehouse.db import connect
 from warehouse.records import SourceReport
-from warehouse.settings import Settings
-from warehouse.sources import SourceConfig, load_sources
 
 SOURCES = load_sources(Settings().config_dir)
 HEALTHY = ("contracts_finder", "parliament_bills", "wmca_news")

@@ -7,8 +7,8 @@ from nlp_fakes import HashingEncoder
 
 from nlp.config import NlpConfig, load_nlp_config
 from nlp.kit import EnrichmentKit, build_kit
-from warehouse.profiles import Profile, load_profile
-from warehouse.settings import Settings
+from warehouse.config.profiles import Profile, load_profile
+from warehouse.config.settings import Settings
 
 
 @pytest.fixture(scope="session")

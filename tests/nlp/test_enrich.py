@@ -10,7 +10,7 @@ from nlp_fakes import HashingEncoder, SpanHashingEncoder
 from nlp.config import NlpConfig
 from nlp.enrich import embed_texts, enrich_documents
 from nlp.kit import EnrichmentKit
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 from warehouse.records import Document, Signal
 
 BODY = "Bus services and rail stations get new funding. " * 60
@@ -142,7 +142,7 @@ def test_enrich_for_profiles_encodes_once_and_scores_each_profile(
 ) -> None:
     from nlp.enrich import enrich_for_profiles
     from nlp.kit import build_kit
-    from warehouse.profiles import load_profile
+    from warehouse.config.profiles import load_profile
 
     cpca = load_profile(config_dir, "cpca")
     kits = [build_kit(p, HashingEncoder(), nlp_config, config_dir, with_spacy=False)

@@ -12,7 +12,7 @@ from nlp_samples import sample_document
 
 from nlp.config import NlpConfig, load_yaml_mapping
 from nlp.funding import FundingTerms, extract_funding, parse_amount, parse_funding_terms
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 from warehouse.records import ApplicantType, DocumentKind, FundingFacts
 
 LONDON = ZoneInfo("Europe/London")

@@ -14,7 +14,7 @@ from nlp.config import (
 )
 from nlp.funding import parse_funding_terms
 from nlp.signals import parse_signal_lexicon
-from warehouse.profiles import load_profile
+from warehouse.config.profiles import load_profile
 from warehouse.records import ApplicantType
 
 

@@ -11,7 +11,7 @@ from nlp_samples import sample_document
 from nlp.config import NlpConfig
 from nlp.entities import EntityTagger, load_entity_tagger
 from nlp.places import build_gazetteer, find_mentions, ner_windows, score_region
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 from warehouse.records import Document
 
 PRISON = "govuk/content_api/speech/speech-oral-statement-parliament.json"

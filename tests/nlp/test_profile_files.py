@@ -9,7 +9,7 @@ import yaml
 
 from bench.themeset import DATA, LABEL_FILES, labelled_theme_ids
 from nlp.config import NlpConfig
-from warehouse.profiles import available_profiles, load_profile
+from warehouse.config.profiles import available_profiles, load_profile
 
 WMCA_THEMES = [
     "transport", "housing", "skills", "economy", "net_zero",

@@ -16,7 +16,7 @@ from nlp.config import NlpConfig
 from nlp.encoder import TextEncoder, load_encoder
 from nlp.enrich import enrich_documents
 from nlp.kit import EnrichmentKit, build_kit
-from warehouse.profiles import Profile, load_profile
+from warehouse.config.profiles import Profile, load_profile
 from warehouse.records import Document, Enrichment, ScoredDocument
 
 pytestmark = pytest.mark.slow

@@ -14,7 +14,7 @@ from nlp.kit import authority_pattern
 from nlp.places import build_gazetteer
 from nlp.signals import SignalLexicon, SignalMatch, classify_signal, parse_signal_lexicon
 from scrapers.parliament.bills_rss import parse_bills_feed
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 from warehouse.records import Document, DocumentKind, Signal
 
 NOW = datetime(2026, 1, 5, tzinfo=UTC)

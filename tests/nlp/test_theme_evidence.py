@@ -23,7 +23,7 @@ from nlp.theme_evidence import (
     name_key,
     with_source_evidence,
 )
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 
 THEMES = ("transport", "housing", "health")
 
@@ -42,7 +42,7 @@ def test_theme_evidence_maps_organisations_and_taxons(config_dir: Path, wmca: Pr
 
 
 def test_theme_evidence_every_mapped_theme_exists(config_dir: Path) -> None:
-    from warehouse.profiles import load_profile
+    from warehouse.config.profiles import load_profile
 
     for profile_id in ("wmca", "cpca"):
         profile = load_profile(config_dir, profile_id)

@@ -33,8 +33,8 @@ from nlp.theme_fit import (
     heads_to_json,
 )
 from nlp.themes import tentative_theme, theme_probabilities
-from warehouse.profiles import Profile
-from warehouse.settings import Settings
+from warehouse.config.profiles import Profile
+from warehouse.config.settings import Settings
 
 # Constructed rows (ours): a few per theme, in the devset's shape.
 CONSTRUCTED = {

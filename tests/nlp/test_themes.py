@@ -14,7 +14,7 @@ from nlp.themes import (
     theme_probabilities,
     theme_training_texts,
 )
-from warehouse.profiles import Profile
+from warehouse.config.profiles import Profile
 from warehouse.records import ThemeScore
 
 TRANSPORT_BODY = (

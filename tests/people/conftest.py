@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.settings import Settings
+from warehouse.config.settings import Settings
 
 
 @pytest.fixture(scope="session")

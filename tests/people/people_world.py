@@ -14,8 +14,8 @@ sys.path.insert(0, str(ROOT / "tests" / "warehouse"))
 from test_search_world import NOW, FakeEncoder, enrich
 
 from flows.tasks.people import refresh_people
+from warehouse.config.profiles import load_profile
 from warehouse.db import connect
-from warehouse.profiles import load_profile
 from warehouse.save import save_documents, save_enrichments
 from warehouse.search.replica import publish_search_index
 

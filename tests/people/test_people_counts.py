@@ -10,6 +10,7 @@ from people_samples import ROOT
 from nlp.config import load_yaml_mapping
 from nlp.contributions import build_people
 from nlp.direction import parse_direction_lexicon
+from warehouse.config.profiles import Profile, Region, Theme
 from warehouse.db import connect
 from warehouse.people import Direction, replace_people
 from warehouse.people_activity import (
@@ -18,7 +19,6 @@ from warehouse.people_activity import (
     region_contributors,
     summarise,
 )
-from warehouse.profiles import Profile, Region, Theme
 from warehouse.records import DocumentKind
 
 PROFILE = Profile(

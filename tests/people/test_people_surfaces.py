@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from delivery.mps_section import mps_this_week
 from flows.cli import app
+from warehouse.config.profiles import load_profile
 from warehouse.db import connect
-from warehouse.profiles import load_profile
 from web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]

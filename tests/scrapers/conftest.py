@@ -15,7 +15,7 @@ from data_paths import samples_missing
 from sources_support import GOVUK_CONTENT
 
 from scrapers.replay import serve_snapshot
-from warehouse.settings import Settings
+from warehouse.config.settings import Settings
 
 FETCHED_AT = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 

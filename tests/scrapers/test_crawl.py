@@ -11,9 +11,9 @@ import pytest
 from scrapers.crawl import CrawlResult, parse_crawl_output, run_child, run_crawl, scrapy_settings
 from scrapers.govuk.config import load_supergroups
 from scrapers.replay import serve_snapshot
+from warehouse.config.settings import Settings
+from warehouse.config.sources import SourceConfig, load_sources
 from warehouse.records import DocumentKind
-from warehouse.settings import Settings
-from warehouse.sources import SourceConfig, load_sources
 
 GOVUK = "https://www.gov.uk"
 

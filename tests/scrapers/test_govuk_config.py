@@ -5,8 +5,8 @@ from pathlib import Path
 import yaml
 
 from scrapers.govuk.config import load_supergroups
-from warehouse.settings import Settings
-from warehouse.sources import load_sources
+from warehouse.config.settings import Settings
+from warehouse.config.sources import load_sources
 
 
 def test_govuk_config_matches_recorded_supertypes(govuk_samples: Path) -> None:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from scrapers.govuk.config import load_supergroups
 from scrapers.govuk.kinds import kind_for
+from warehouse.config.settings import Settings
 from warehouse.records import DocumentKind
-from warehouse.settings import Settings
 
 
 def test_kind_for_policy_and_engagement_types_are_never_other() -> None:

@@ -7,9 +7,9 @@ from sources_support import CONSTRUCTED, assert_record_invariants, context, pars
 
 from scrapers.errors import ParseError
 from scrapers.regional import news_listing
+from warehouse.config.settings import Settings
+from warehouse.config.sources import load_sources
 from warehouse.records import DocumentKind
-from warehouse.settings import Settings
-from warehouse.sources import load_sources
 
 FOLDER = CONSTRUCTED["news_listing"]
 WMCA_LISTING = FOLDER / "www.wmca.org.uk/news/index.html"

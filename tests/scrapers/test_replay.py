@@ -12,7 +12,7 @@ import pytest
 from scrapers.govuk.config import load_supergroups
 from scrapers.govuk.search import parse_search_page
 from scrapers.replay import serve_snapshot
-from warehouse.settings import Settings
+from warehouse.config.settings import Settings
 
 FIELDS = "title,link,public_timestamp,content_store_document_type"
 

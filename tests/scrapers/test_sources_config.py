@@ -14,9 +14,9 @@ from sources_support import CONSTRUCTED, FIXTURES, context
 from scrapers.plan import replayed
 from scrapers.registry import SOURCE_MODULES, spider_names
 from scrapers.replay import serve_snapshot
-from warehouse.profiles import available_profiles, load_profile
-from warehouse.settings import Settings
-from warehouse.sources import load_sources
+from warehouse.config.profiles import available_profiles, load_profile
+from warehouse.config.settings import Settings
+from warehouse.config.sources import load_sources
 
 TESTS = Path(__file__).parent
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "snapshot"

@@ -6,7 +6,6 @@ one. The caller encodes the query (this package loads no model) and passes the v
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from collections import defaultdict
@@ -20,6 +19,12 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from warehouse.queries.rows import (
+    SELECT_INSIGHT,
+    SELECT_THEME_SCORE,
+    insight_from_row,
+    theme_score_from_row,
+)
 from warehouse.records import DocumentInsight, ThemeScore
 from warehouse.search import vectors
 from warehouse.search.filters import filter_condition
@@ -299,29 +304,18 @@ def _themes(cur: duckdb.DuckDBPyConnection, profile: str, ids: list[uuid.UUID]
             ) -> dict[uuid.UUID, list[ThemeScore]]:
     out: dict[uuid.UUID, list[ThemeScore]] = defaultdict(list)
     for row in cur.execute(
-        "SELECT document_id, profile, theme, score, above_threshold, evidence, model_version,"
-        " coalesce(tentative, false)"
+        f"SELECT {SELECT_THEME_SCORE}"
         f" FROM theme_scores WHERE profile = ? AND document_id IN ({_uuid_list(ids)})"
         " ORDER BY score DESC", [profile]).fetchall():
-        out[row[0]].append(ThemeScore(document_id=row[0], profile=row[1], theme=row[2],
-                                      score=row[3], above_threshold=row[4], evidence=row[5],
-                                      model_version=row[6], tentative=row[7]))
+        out[row[0]].append(theme_score_from_row(row))
     return out
 
 
 def _insights(cur: duckdb.DuckDBPyConnection, profile: str, ids: list[uuid.UUID]
               ) -> dict[uuid.UUID, DocumentInsight]:
-    fields = ("document_id", "profile", "signal", "signal_score", "signal_reason",
-              "matched_terms", "region_score", "places", "people", "funding", "cluster_id",
-              "model_version")
-    out = {}
-    for row in cur.execute(
-        f"SELECT {', '.join(fields)} FROM document_insights WHERE profile = ?"
-        f" AND document_id IN ({_uuid_list(ids)})", [profile]).fetchall():
-        values = dict(zip(fields, row, strict=True))
-        values["funding"] = json.loads(values["funding"]) if values["funding"] else None
-        out[row[0]] = DocumentInsight.model_validate(values)
-    return out
+    return {row[0]: insight_from_row(row) for row in cur.execute(
+        f"SELECT {SELECT_INSIGHT} FROM document_insights WHERE profile = ?"
+        f" AND document_id IN ({_uuid_list(ids)})", [profile]).fetchall()}
 
 
 def _uuid_list(ids: list[uuid.UUID]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from warehouse.deadlines import open_now_sql
 from warehouse.search.models import SearchFilters
 
 # A document is "region-relevant" when its place score reaches this (document_insights).
@@ -13,11 +14,6 @@ REGION_MIN_SCORE = 0.5
 FUNDING_KINDS = ("funding_call", "grant", "tender")
 NOT_FUNDING_KINDS = ("consultation", "call_for_evidence")
 
-_OPEN_NOW = (
-    "((coalesce(TRY_CAST(json_extract_string({f}, '$.closes_at') AS TIMESTAMPTZ), {c}) > ?)"
-    " AND coalesce(TRY_CAST(json_extract_string({f}, '$.opens_at') AS TIMESTAMPTZ), {o},"
-    " TIMESTAMPTZ '1970-01-01') <= ?)"
-)
 
 
 def _midnight(day) -> datetime:
@@ -60,16 +56,14 @@ def filter_condition(filters: SearchFilters) -> tuple[str, list]:
     if filters.funding_open:
         now = filters.now or datetime.now(UTC)
         now = now if now.tzinfo else now.replace(tzinfo=UTC)
-        on_document = _OPEN_NOW.format(f="d.funding", c="d.closes_at", o="d.opens_at")
-        on_insight = _OPEN_NOW.format(f="i.funding", c="NULL::TIMESTAMPTZ",
-                                      o="NULL::TIMESTAMPTZ")
-        funding = ("(list_contains(?, d.kind) OR (NOT list_contains(?, d.kind) AND"
-                   " d.funding IS NOT NULL))")
-        parts.append(f"(({funding} AND {on_document}) OR (NOT list_contains(?, d.kind) AND"
-                     " EXISTS (SELECT 1 FROM document_insights i WHERE i.document_id = d.id"
-                     f" AND i.profile = ? AND i.funding IS NOT NULL AND {on_insight})))")
-        params += [list(FUNDING_KINDS), list(NOT_FUNDING_KINDS), now, now,
-                   list(NOT_FUNDING_KINDS), filters.profile, now, now]
+        # Funding by its kind or the source's facts, or (not a consultation) by the enrichment's
+        # facts; open now by the one rule (warehouse/deadlines.py) over both.
+        funding = ("(list_contains(?, o.kind) OR (NOT list_contains(?, o.kind) AND"
+                   " (o.funding IS NOT NULL OR i.funding IS NOT NULL)))")
+        parts.append("d.id IN (SELECT o.id FROM documents o LEFT JOIN document_insights i"
+                     f" ON i.document_id = o.id AND i.profile = ? WHERE {funding}"
+                     f" AND {open_now_sql('o', 'i')})")
+        params += [filters.profile, list(FUNDING_KINDS), list(NOT_FUNDING_KINDS), now, now]
     if filters.person:  # documents this person took part in (issue 16)
         parts.append("EXISTS (SELECT 1 FROM contributions p WHERE p.document_id = d.id"
                      " AND p.profile = ? AND p.person_id = ?)")

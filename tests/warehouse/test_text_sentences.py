@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from nlp.sentences import iter_sentence_spans, split_sentences
+from warehouse.text import iter_sentence_spans, split_sentences
 
 
 def test_sentences_split_on_punctuation_and_lines() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from warehouse.profiles import ProfileError, load_yaml_file
+from warehouse.config.profiles import ProfileError, load_yaml_file
 
 
 class SourceConfig(BaseModel):

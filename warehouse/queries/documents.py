@@ -1,31 +1,31 @@
-"""Named queries: every read the other folders make of the warehouse, parameterised."""
+"""Named reads of documents and their enrichment, and of the runs and watermarks (package doc:
+which module holds which reads)."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import defaultdict
 from datetime import datetime
 
 import duckdb
 
+from warehouse.queries.rows import (
+    DOCUMENT_FIELDS,
+    SELECT_DOCUMENT,
+    SELECT_INSIGHT,
+    SELECT_THEME_SCORE,
+    document_from_row,
+    insight_from_row,
+    scored_documents_of,
+    theme_score_from_row,
+)
 from warehouse.records import Document, DocumentInsight, ScoredDocument, ThemeScore
-
-_DOCUMENT_FIELDS = tuple(Document.model_fields)
-_SELECT_DOCUMENT = f"SELECT {', '.join(_DOCUMENT_FIELDS)} FROM documents"
 
 TABLES = (
     "documents", "chunks", "chunk_embeddings", "theme_scores", "document_insights",
     "enrichment_state",
     "source_watermarks", "flow_runs", "flow_run_sources",
 )
-
-
-def _to_document(row: tuple) -> Document:
-    values = dict(zip(_DOCUMENT_FIELDS, row, strict=True))
-    values["funding"] = json.loads(values["funding"]) if values["funding"] else None
-    values["metadata"] = json.loads(values["metadata"]) if values["metadata"] else {}
-    return Document.model_validate(values)
 
 
 def get_watermark(con: duckdb.DuckDBPyConnection, source: str) -> datetime | None:
@@ -44,8 +44,8 @@ def known_versions(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, dat
 
 
 def load_documents(con: duckdb.DuckDBPyConnection, ids: list[uuid.UUID]) -> list[Document]:
-    rows = con.execute(f"{_SELECT_DOCUMENT} WHERE list_contains(?, id) ORDER BY id", [ids])
-    return [_to_document(row) for row in rows.fetchall()]
+    rows = con.execute(f"{SELECT_DOCUMENT} WHERE list_contains(?, id) ORDER BY id", [ids])
+    return [document_from_row(row) for row in rows.fetchall()]
 
 
 def documents_needing_enrichment(
@@ -66,17 +66,13 @@ def theme_scores_for(
     con: duckdb.DuckDBPyConnection, profile: str, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, list[ThemeScore]]:
     rows = con.execute(
-        "SELECT document_id, profile, theme, score, above_threshold, evidence, model_version,"
-        " coalesce(tentative, false) FROM theme_scores"
+        f"SELECT {SELECT_THEME_SCORE} FROM theme_scores"
         " WHERE profile = ? AND list_contains(?, document_id)",
         [profile, ids],
     ).fetchall()
     scores: dict[uuid.UUID, list[ThemeScore]] = defaultdict(list)
     for row in rows:
-        scores[row[0]].append(ThemeScore(
-            document_id=row[0], profile=row[1], theme=row[2], score=row[3],
-            above_threshold=row[4], evidence=row[5], model_version=row[6], tentative=row[7],
-        ))
+        scores[row[0]].append(theme_score_from_row(row))
     return scores
 
 
@@ -84,20 +80,11 @@ def insights_for(
     con: duckdb.DuckDBPyConnection, profile: str, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, DocumentInsight]:
     rows = con.execute(
-        "SELECT document_id, profile, signal, signal_score, signal_reason, matched_terms,"
-        " region_score, places, people, funding, cluster_id, model_version"
-        " FROM document_insights WHERE profile = ? AND list_contains(?, document_id)",
+        f"SELECT {SELECT_INSIGHT} FROM document_insights"
+        " WHERE profile = ? AND list_contains(?, document_id)",
         [profile, ids],
     ).fetchall()
-    fields = ("document_id", "profile", "signal", "signal_score", "signal_reason",
-              "matched_terms", "region_score", "places", "people", "funding", "cluster_id",
-              "model_version")
-    insights = {}
-    for row in rows:
-        values = dict(zip(fields, row, strict=True))
-        values["funding"] = json.loads(values["funding"]) if values["funding"] else None
-        insights[row[0]] = DocumentInsight.model_validate(values)
-    return insights
+    return {row[0]: insight_from_row(row) for row in rows}
 
 
 def changed_since(
@@ -105,22 +92,30 @@ def changed_since(
 ) -> list[ScoredDocument]:
     """Documents first seen or changed in (since, until], with their theme scores."""
     rows = con.execute(
-        f"SELECT {', '.join(_DOCUMENT_FIELDS)}, first_seen_at, last_changed_at, version"
+        f"SELECT {', '.join(DOCUMENT_FIELDS)}, first_seen_at, last_changed_at, version"
         " FROM documents WHERE last_changed_at <= ? AND (? IS NULL OR last_changed_at > ?)"
         " ORDER BY last_changed_at, id",
         [until, since, since],
     ).fetchall()
-    width = len(_DOCUMENT_FIELDS)
-    documents = [(_to_document(row[:width]), row[width:]) for row in rows]
+    width = len(DOCUMENT_FIELDS)
+    documents = [(document_from_row(row[:width]), row[width:]) for row in rows]
     ids = [doc.id for doc, _ in documents]
-    scores = theme_scores_for(con, profile, ids)
-    insights = insights_for(con, profile, ids)
-    return [
-        ScoredDocument(document=doc, themes=scores.get(doc.id, []), insight=insights.get(doc.id),
-                       first_seen_at=extra[0],
-                       last_changed_at=extra[1], version=extra[2])
-        for doc, extra in documents
-    ]
+    return scored_documents_of(documents, theme_scores_for(con, profile, ids),
+                               insights_for(con, profile, ids))
+
+
+def scored_documents(
+    con: duckdb.DuckDBPyConnection, profile: str, ids: list[uuid.UUID]
+) -> list[ScoredDocument]:
+    """Stored documents with their theme scores and insight for one profile, by id."""
+    if not ids:
+        return []
+    seen = {row[0]: row[1:] for row in con.execute(
+        "SELECT id, first_seen_at, last_changed_at, version FROM documents"
+        " WHERE list_contains(?, id)", [ids]).fetchall()}
+    documents = [(doc, seen[doc.id]) for doc in load_documents(con, ids)]
+    return scored_documents_of(documents, theme_scores_for(con, profile, ids),
+                               insights_for(con, profile, ids))
 
 
 def last_completed_run_end(

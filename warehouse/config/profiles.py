@@ -12,6 +12,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from warehouse.config.yaml_file import describe_invalid, read_yaml
+
 
 class ProfileError(ValueError):
     """A profile file that cannot be used, with where and why."""
@@ -148,26 +150,8 @@ def available_profiles(config_dir: Path) -> list[str]:
 
 
 def load_yaml_file(path: Path) -> object:
-    """Read a YAML file, turning syntax errors into an error naming the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise ProfileError(f"{path}: file not found") from error
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = getattr(error, "problem", None) or str(error)
-        raise ProfileError(f"{where}: invalid YAML: {problem}") from error
-
-
-def _describe_validation_error(path: Path, error: ValidationError) -> str:
-    lines = [f"{path}: invalid profile"]
-    for issue in error.errors():
-        field = ".".join(str(part) for part in issue["loc"]) or "(top level)"
-        lines.append(f"  field {field}: {issue['msg']}")
-    return "\n".join(lines)
+    """A configuration file read by the one YAML loader; its errors are ProfileErrors."""
+    return read_yaml(path, ProfileError)
 
 
 def _mapping_items(node: yaml.Node | None, *keys: str) -> list[tuple[str, yaml.Node]]:
@@ -217,6 +201,6 @@ def load_profile(config_dir: Path, profile_id: str) -> Profile:
     try:
         profile = Profile.model_validate(data)
     except ValidationError as error:
-        raise ProfileError(_describe_validation_error(path, error)) from error
+        raise ProfileError(describe_invalid(path, "profile", error)) from error
     check_theme_references(config_dir, profile)
     return profile

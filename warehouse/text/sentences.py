@@ -10,9 +10,12 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+# Titles and abbreviations whose full stop does not end a sentence ("Dr. Patel", "No. 10").
+_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "St", "Rt", "Hon", "No", "Sir", "Prof", "Cllr", "Rev")
 # End of a sentence: . ! or ? (plus closing quotes/brackets), whitespace, then something that
-# starts a sentence. "e.g. the" does not split; "Mr. Smith" does (rare in UK usage).
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9£])")
+# starts a sentence. "e.g. the" does not split, nor "Mr. Smith".
+_BOUNDARY = re.compile("".join(rf"(?<!\b{a})" for a in _ABBREVIATIONS)
+                       + r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9£])")
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\S+")
 

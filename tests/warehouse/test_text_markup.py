@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from scrapers.html_text import MAX_INPUT_CHARS, html_to_text
+from warehouse.text.markup import MAX_INPUT_CHARS, html_to_text
 
 TAG = re.compile(r"<[A-Za-z/!][^>]*>")
 
