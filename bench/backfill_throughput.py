@@ -1,6 +1,6 @@
 """Backfill enrichment fan-out: documents per second with 1 worker against 2, same input.
 
-    nice -n 19 .venv/bin/python bench/backfill_throughput.py [--docs 48] [--batch 8]
+    nice -n 19 .venv/bin/python -m bench.backfill_throughput [--docs 48] [--batch 8]
                                                              [--workers 1 2]
 
 The enrichment batches of `horizon backfill` (flows/backfill.py's `enrich_batch`, the same
@@ -23,11 +23,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from warehouse.config.settings import Settings, apply_offline_environment
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from warehouse.config.settings import Settings, apply_offline_environment  # noqa: E402
-
 apply_offline_environment()
 
 

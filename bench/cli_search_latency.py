@@ -1,7 +1,7 @@
 """Wall time of `horizon search` as a newcomer runs it: in-process (loads the index and the
 query encoder on every call, as before issue 11) and through a running `horizon web` (warm).
 
-    .venv/bin/python bench/cli_search_latency.py [--db data/demo.duckdb] [--port 8321] [--runs 3]
+    .venv/bin/python -m bench.cli_search_latency [--db data/demo.duckdb] [--port 8321] [--runs 3]
 
 Starts its own `horizon web` on loopback for the second half and stops it. Prints the median and
 max of each, in seconds, and the machine's load average (2 shared cores: a busy machine is slow).

@@ -1,6 +1,6 @@
 """Speed of the whole enrichment against raw model.encode, on the same texts, in one run.
 
-    .venv/bin/python bench/enrich_throughput.py [--docs 40] [--backends torch,onnx,onnx_int8,...]
+    .venv/bin/python -m bench.enrich_throughput [--docs 40] [--backends torch,onnx,onnx_int8,...]
                                                 [--evidence 3x12,1x12]
 
 Texts are the real GOV.UK content items of the samples folder, chunked as the enrichment does.
@@ -23,14 +23,10 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nlp.chunking import chunk_document
 from nlp.config import NlpConfig, load_nlp_config
@@ -142,7 +138,7 @@ def main() -> None:
 def compare_evidence(variants: list[str], config, encoder, profile, settings) -> None:
     """Evidence settings on the dev split: cost in sentences and agreement with the first one."""
     from bench.eval_themes import to_document
-    from bench.themeset import load_theme_set
+    from tests.support.themeset import load_theme_set
 
     records = [r for r in load_theme_set(settings.samples_dir, settings.config_dir)
                if r["split"] == "dev"]

@@ -1,7 +1,7 @@
 """Briefing papers against the judged topics in bench/data/brief_topics.yaml (ours), next to a
 baseline that takes the first sentence of each top search result; plus latency.
 
-    .venv/bin/python bench/eval_briefs.py [--demo-db PATH] [--samples-db PATH] [--no-cold]
+    .venv/bin/python -m bench.eval_briefs [--demo-db PATH] [--samples-db PATH] [--no-cold]
 
 Per warehouse it prints recall of the required documents (cited as a source) and facts (stated
 in a quoted sentence or a label), near-duplicate sentence pairs (word Jaccard >= 0.6 among the
@@ -27,11 +27,9 @@ from pathlib import Path
 
 import yaml
 
+from warehouse.config.settings import Settings, apply_offline_environment
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from warehouse.config.settings import Settings, apply_offline_environment  # noqa: E402
-
 apply_offline_environment()
 TOPICS = ROOT / "bench" / "data" / "brief_topics.yaml"
 

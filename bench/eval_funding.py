@@ -1,6 +1,6 @@
 """Field-level accuracy of extracted funding facts on labelled fixtures (bench/data).
 
-    .venv/bin/python bench/eval_funding.py
+    .venv/bin/python -m bench.eval_funding
 
 Each fixture (real recorded funding pages and GOV.UK calls, plus hand-written calls) is turned
 into a Document and run through nlp.funding.extract_funding; every field is compared with the
@@ -14,16 +14,12 @@ fields (gold missing on older items means none).
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from at_revision import module_at
-
+from bench.at_revision import module_at
 from nlp.config import load_nlp_config, load_yaml_mapping
 from nlp.funding import extract_funding, parse_funding_terms
 from scrapers.govuk.parse import parse_content_item

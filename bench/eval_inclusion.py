@@ -1,6 +1,6 @@
 """Precision and recall of the digest's relevance gate on labelled items (bench/data).
 
-    .venv/bin/python bench/eval_inclusion.py
+    .venv/bin/python -m bench.eval_inclusion
 
 Each labelled item (real recorded GOV.UK and regional pages, and the demo snapshot's invented
 pages; every include/exclude decision is ours, see bench/data/inclusion_labelled.yaml) is parsed,
@@ -15,16 +15,12 @@ its column as a floor), and "include everything" (what the first real run did in
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from at_revision import module_at
-
+from bench.at_revision import module_at
 from delivery.gate import INCLUDE, OWN_NOTICE, judge
 from nlp.config import load_nlp_config, load_yaml_mapping
 from nlp.funding import extract_funding, parse_funding_terms

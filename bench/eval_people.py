@@ -1,7 +1,7 @@
 """Direction of contributions towards the region or the authority: per-class P/R and confusion.
 
-    .venv/bin/python bench/eval_people.py             # rules vs the document-level signal
-    .venv/bin/python bench/eval_people.py --errors    # also list the misclassified items
+    .venv/bin/python -m bench.eval_people             # rules vs the document-level signal
+    .venv/bin/python -m bench.eval_people --errors    # also list the misclassified items
 
 The labelled set is bench/data/people_direction.jsonl: 105 contributions LABELLED BY US (issue
 16), each a reference (URL and role, or excerpt file and first words), never the text: the texts
@@ -23,23 +23,19 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from nlp.config import load_nlp_config, load_yaml_mapping
+from nlp.contributions import region_pattern
+from nlp.direction import classify_direction, parse_direction_lexicon
+from nlp.kit import authority_pattern
+from nlp.people import mentions_of
+from nlp.places import build_gazetteer
+from nlp.signals import classify_signal, parse_signal_lexicon
+from tests.support.people_samples import demo_documents, parlparse_documents, question_documents
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import Settings
+from warehouse.records import Document, DocumentKind
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "people"))
-
-from people_samples import demo_documents, parlparse_documents, question_documents  # noqa: E402
-
-from nlp.config import load_nlp_config, load_yaml_mapping  # noqa: E402
-from nlp.contributions import region_pattern  # noqa: E402
-from nlp.direction import classify_direction, parse_direction_lexicon  # noqa: E402
-from nlp.kit import authority_pattern  # noqa: E402
-from nlp.people import mentions_of  # noqa: E402
-from nlp.places import build_gazetteer  # noqa: E402
-from nlp.signals import classify_signal, parse_signal_lexicon  # noqa: E402
-from warehouse.config.profiles import load_profile  # noqa: E402
-from warehouse.config.settings import Settings  # noqa: E402
-from warehouse.records import Document, DocumentKind  # noqa: E402
-
 DATA = ROOT / "bench" / "data" / "people_direction.jsonl"
 CLASSES = ["supportive", "critical", "neutral"]
 AS_DIRECTION = {"opportunity": "supportive", "threat": "critical", "neutral": "neutral"}

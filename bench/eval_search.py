@@ -1,7 +1,7 @@
 """Relevance of search on the replayed samples: nDCG@10 and recall@10 for dense only, keyword
 only and hybrid, over the judged queries in bench/data/search_queries.yaml.
 
-    .venv/bin/python bench/eval_search.py [--db PATH]
+    .venv/bin/python -m bench.eval_search [--db PATH]
 
 Without --db, runs the daily cycle over the samples (HORIZON_SAMPLES_DIR) into a temporary
 folder first (a few minutes on 2 cores), which publishes the search index.
@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 import tempfile
 from datetime import date
 from pathlib import Path
 
 import yaml
 
+from warehouse.config.settings import Settings, apply_offline_environment
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from warehouse.config.settings import Settings, apply_offline_environment  # noqa: E402
-
 apply_offline_environment()
 QUERIES = ROOT / "bench" / "data" / "search_queries.yaml"
 K = 10

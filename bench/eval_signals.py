@@ -1,8 +1,8 @@
 """Threat / opportunity / neutral: per-class precision, recall, F1, macro-F1 and confusion matrix.
 
-    .venv/bin/python bench/eval_signals.py                # the held-aside test split
-    .venv/bin/python bench/eval_signals.py --split dev    # the split the rules were tuned on
-    .venv/bin/python bench/eval_signals.py --errors       # also list the misclassified items
+    .venv/bin/python -m bench.eval_signals                # the held-aside test split
+    .venv/bin/python -m bench.eval_signals --split dev    # the split the rules were tuned on
+    .venv/bin/python -m bench.eval_signals --errors       # also list the misclassified items
 
 The labelled set is bench/data/signals.jsonl (rules in bench/data/signals_README.md). Reported
 in the same run, on the same items:
@@ -16,32 +16,19 @@ Macro-F1 is also broken down by origin (real samples, demo snapshot, hand-writte
 from __future__ import annotations
 
 import argparse
-import json
-import re
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nlp.config import load_nlp_config, load_yaml_mapping
 from nlp.kit import authority_pattern
 from nlp.places import build_gazetteer
 from nlp.signals import classify_signal, parse_signal_lexicon
+from tests.support.signal_set import CLASSES, baseline, load_signal_set, scores
 from warehouse.config.profiles import load_profile
 from warehouse.config.settings import Settings
 from warehouse.records import Document, DocumentKind
 
-DATA = Path(__file__).resolve().parent / "data" / "signals.jsonl"
-CLASSES = ["threat", "opportunity", "neutral"]
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
-_OPPORTUNITY = re.compile(r"funding|invest|new", re.IGNORECASE)
-_THREAT = re.compile(r"cut|delay|withdraw", re.IGNORECASE)
-
-
-def load_signal_set(path: Path = DATA) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def to_document(record: dict) -> Document:
@@ -53,30 +40,6 @@ def to_document(record: dict) -> Document:
                     title=record["title"] or "(untitled)", summary=record["description"],
                     body_text=record["passage"], fetched_at="2026-11-22T00:00:00+00:00",
                     parser_version="bench/1")
-
-
-def baseline(record: dict) -> str:
-    text = " ".join((record["title"], record["description"], record["passage"]))
-    good, bad = len(_OPPORTUNITY.findall(text)), len(_THREAT.findall(text))
-    if good == bad:
-        return "neutral"
-    return "opportunity" if good > bad else "threat"
-
-
-def scores(truth: list[str], predicted: list[str]) -> tuple[dict[str, tuple], float, list[list]]:
-    per_class, matrix = {}, [[0] * len(CLASSES) for _ in CLASSES]
-    for t, p in zip(truth, predicted, strict=True):
-        matrix[CLASSES.index(t)][CLASSES.index(p)] += 1
-    for i, name in enumerate(CLASSES):
-        tp = matrix[i][i]
-        fp = sum(matrix[j][i] for j in range(len(CLASSES))) - tp
-        fn = sum(matrix[i]) - tp
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_class[name] = (precision, recall, f1, tp + fn)
-    macro = sum(v[2] for v in per_class.values()) / len(CLASSES)
-    return per_class, macro, matrix
 
 
 def report(name: str, truth: list[str], predicted: list[str]) -> float:

@@ -1,13 +1,13 @@
 """Theme heads across sources: per-theme P/R/F1, macro-F1 and calibration error, in one run.
 
-    .venv/bin/python bench/eval_themes.py [--profile wmca|cpca|all] [--per-theme]
+    .venv/bin/python -m bench.eval_themes [--profile wmca|cpca|all] [--per-theme]
 
 Data (each figure says which):
   - devsets: ../shared/devsets/policy_topics_dev.jsonl, third-party labels (Manifesto Project,
     TheyWorkForYou, UK Web Archive) mapped to the profile's themes by label name. Its "test" split
     (nlp/theme_data.split_of) was never used to fit a weight, a calibration or a threshold.
   - recorded samples: ../shared/samples GOV.UK content items (labels from their taxons by name,
-    or by us) and other real samples, from bench/themeset.py. EVALUATION ONLY: nothing is fitted
+    or by us) and other real samples, from tests/support/themeset.py. EVALUATION ONLY: nothing is fitted
     or chosen on them. Scored as title only and as full text.
   - own set: the hand-written texts of bench/data (written and labelled by us).
 
@@ -24,14 +24,10 @@ from __future__ import annotations
 
 import argparse
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.themeset import load_theme_set
 from nlp.chunking import chunk_document
 from nlp.config import load_nlp_config
 from nlp.encoder import load_encoder
@@ -61,6 +57,7 @@ from nlp.themes import (
     tentative_theme,
     theme_probabilities,
 )
+from tests.support.themeset import load_theme_set
 from warehouse.config.profiles import load_profile
 from warehouse.config.settings import Settings
 from warehouse.records import Document, DocumentKind

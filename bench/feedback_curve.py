@@ -1,7 +1,7 @@
 """What office labels buy: heads refitted by the real `horizon themes refit` path after an office
 labels 50, 200 and 500 items.
 
-    .venv/bin/python bench/feedback_curve.py [--profile wmca|cpca] [--steps 0,50,200,500]
+    .venv/bin/python -m bench.feedback_curve [--profile wmca|cpca] [--steps 0,50,200,500]
                                              [--office shown|full]
 
 Simulation on the development set (../shared/devsets, third-party labels; no GOV.UK data):
@@ -25,13 +25,9 @@ Simulation on the development set (../shared/devsets, third-party labels; no GOV
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from flows.tasks.theme_refit import refit_profile
 from nlp.config import load_nlp_config

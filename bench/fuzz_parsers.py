@@ -1,9 +1,9 @@
 """Fuzz the feed and JSON parsers (and, with --all, every parser of scrapers/**) with hypothesis.
 
-    .venv/bin/python bench/fuzz_parsers.py [--cases 5000] [--all] [--seed 0]
+    .venv/bin/python -m bench.fuzz_parsers [--cases 5000] [--all] [--seed 0]
 
 Each parser gets --cases bodies twice from one run: plain random bytes (the baseline) and the
-structure-aware mix of tests/hardening/parser_cases.py (JSON- and XML-shaped values, mutated
+structure-aware mix of tests/support/parser_cases.py (JSON- and XML-shaped values, mutated
 real payloads). A parser may refuse a body with ParseError; any other exception is a crash,
 printed with the smallest body hypothesis found. Prints one line per parser and strategy:
 cases run, refused, crashes, seconds.
@@ -16,15 +16,13 @@ import sys
 import time
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+
+from scrapers.errors import ParseError
+from tests.support.parser_cases import PARSERS, Parser, bodies, seeds
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "hardening")]
-
-from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from parser_cases import PARSERS, Parser, bodies, seeds  # noqa: E402
-
-from scrapers.errors import ParseError  # noqa: E402
-
 FEED_AND_JSON = ("parse_feed", "load_json_any", "load_json_object", "parse_search_page",
                  "parse_content_item", "parse_atom_pages", "parse_bills_feed",
                  "parse_crawl_output")

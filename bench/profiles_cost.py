@@ -1,6 +1,6 @@
 """Cost of scoring more profiles: collect and encode once, then one scoring pass per profile.
 
-    nice -n 19 .venv/bin/python bench/profiles_cost.py [--docs 40] [--profiles 1 2 12]
+    nice -n 19 .venv/bin/python -m bench.profiles_cost [--docs 40] [--profiles 1 2 12]
 
 Documents: the first GOV.UK content items of the recorded samples (used for timing only).
 Profiles: wmca, and synthetic copies of it (ids wmca_s1...) whose theme example phrases are
@@ -15,16 +15,13 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from warehouse.config.settings import Settings, apply_offline_environment
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from warehouse.config.settings import Settings, apply_offline_environment  # noqa: E402
-
 apply_offline_environment()
 
 

@@ -1,10 +1,10 @@
 """Run the fault and hostile-input scenarios and print one line each, then a total.
 
-    .venv/bin/python bench/reliability_report.py [--cases 300] [--with-processes]
+    .venv/bin/python -m bench.reliability_report [--cases 300] [--with-processes]
 
 Scenarios (the same as tests/hardening, measured here rather than asserted):
 - every source fault of tests/hardening/test_source_faults.py, served over loopback HTTP by
-  tests/hardening/faultserver.py next to three healthy sources: one run with the faults, one with
+  tests/support/fault_server.py next to three healthy sources: one run with the faults, one with
   the faults healed. Passed when the source is reported as expected with its reason, the healthy
   sources are stored, and after the healed run the source holds what it serves.
   Records lost = records served by the healed run (and by the healthy sources) but not stored;
@@ -16,7 +16,7 @@ Scenarios (the same as tests/hardening, measured here rather than asserted):
   server measured between the two requests, or that it was asked only once and reported.
 - hostile alert: every check of tests/delivery/test_hostile_alerts.py (email HTML and text,
   Slack, Teams, .ics) on a funding item full of markup, links, mentions and a 10,000-char word.
-- delivery faults (tests/hardening/delivery_faults.py, the servers of smtpfaults.py; the digest
+- delivery faults (tests/support/delivery_faults.py, the servers of smtp_faults.py; the digest
   or the alerts flow run 2-3 times in this process, HORIZON_SEND_RETRIES=2): SMTP answering
   QUIT with 421 after its 250, dropping after the 250, refusing one of two recipients with
   550, replying to the final "." after 2.5 s (socket timeout 1 s, final-reply timeout 10 s),
@@ -49,26 +49,26 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
+from warehouse.config.settings import apply_offline_environment
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "hardening"),
-               str(ROOT / "tests" / "delivery")]
-
-from warehouse.config.settings import apply_offline_environment  # noqa: E402
-
 apply_offline_environment()
 # Prefect's temporary server on a busy machine (issue 12): the same generous wait as `horizon run`.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
-from delivery_faults import EVERYONE, counts, smtp_scenario, webhook_scenario  # noqa: E402
-from fuzz_parsers import fuzz  # noqa: E402
-from parser_cases import PARSERS, bodies, seeds  # noqa: E402
-from smtpfaults import FaultyWebhook, SmtpBehaviour  # noqa: E402
-from test_crash_recovery import KILLED_WRITE  # noqa: E402
-from test_delivery_crash import RECIPIENTS, kill_during_send  # noqa: E402
-from test_retry_after import crawl_busy_host  # noqa: E402
-from test_source_faults import FAULTY, TOLERATED, rows_by_source, run_faults  # noqa: E402
-from world import HEALTHY, HEALTHY_NEW  # noqa: E402
-
+from bench.fuzz_parsers import fuzz  # noqa: E402
+from tests.support.delivery_crash import kill_during_send  # noqa: E402
+from tests.support.delivery_faults import EVERYONE, counts, smtp_scenario, webhook_scenario  # noqa: E402
+from tests.support.delivery_world import RECIPIENTS  # noqa: E402
+from tests.support.hardening_world import (  # noqa: E402
+    HEALTHY,
+    HEALTHY_NEW,
+    KILLED_WRITE,
+    crawl_busy_host,
+)
+from tests.support.parser_cases import PARSERS, bodies, seeds  # noqa: E402
+from tests.support.smtp_faults import FaultyWebhook, SmtpBehaviour  # noqa: E402
+from tests.support.source_faults import FAULTY, TOLERATED, rows_by_source, run_faults  # noqa: E402
 from warehouse.db import connect  # noqa: E402
 
 HEALED_RECORDS = 2  # ok_feed and ok_json serve two records each
@@ -147,21 +147,18 @@ def retry_after(base: Path) -> list[tuple[str, bool, int, int]]:
 
 
 def hostile_alert() -> tuple[str, bool, int, int]:
-    import test_hostile_alerts as checks
-
-    failed, total = [], 0
-    for name in sorted(dir(checks)):
-        function = getattr(checks, name)
-        if not name.startswith("test_"):
-            continue
-        for args in ([("adaptive_card",), ("message_card",)] if "teams" in name else [()]):
-            total += 1
-            try:
-                function(*args)
-            except AssertionError:
-                failed.append(name.removeprefix("test_hostile_alert_"))
-    return (f"hostile alert: {total} checks of email, Slack, Teams, .ics"
-            f"{' (failing: ' + ', '.join(failed) + ')' if failed else ''}", not failed, 0, 0)
+    """The hostile-alert checks (email, Slack, Teams, .ics), run by pytest in a child process."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA",
+         "tests/delivery/test_hostile_alerts.py"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    outcomes = [line.partition(" ") for line in result.stdout.splitlines()
+                if line.startswith(("PASSED tests/", "FAILED tests/", "ERROR tests/"))]
+    failed = [test.split("::")[-1].split(" - ")[0].removeprefix("test_hostile_alert_")
+              for status, _, test in outcomes if status != "PASSED"]
+    ok = bool(outcomes) and not failed
+    return (f"hostile alert: {len(outcomes)} checks of email, Slack, Teams, .ics"
+            f"{' (failing: ' + ', '.join(failed) + ')' if failed else ''}", ok, 0, 0)
 
 
 def delivery_kills(base: Path) -> list[tuple[str, bool, int, int]]:
@@ -224,10 +221,10 @@ def collection_loss(base: Path) -> list[tuple[str, bool, int, int]]:
     """Issue 12's collection scenarios (constructed items, loopback servers)."""
     from datetime import timedelta
 
-    from faultserver import FAULTS, fault_server, rss
-    from govuk_server import START, govuk_server, govuk_source
-    from test_collection_loss import DEEP, ODD, SEPARATORS, collect_once
-    from world import feed_source, small_snapshot
+    from tests.support.collection_cases import DEEP, ODD, SEPARATORS, collect_once
+    from tests.support.fault_server import FAULTS, fault_server, rss
+    from tests.support.govuk_server import START, govuk_server, govuk_source
+    from tests.support.hardening_world import feed_source, small_snapshot
 
     def rows(db: Path) -> tuple[int, int]:
         with connect(db, read_only=True) as con:

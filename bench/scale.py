@@ -1,6 +1,6 @@
 """Scale benchmark: a full rebuild against a day's incremental publish, side by side.
 
-    nice -n 19 .venv/bin/python bench/scale.py [--sizes 1000000] [--day-share 0.003]
+    nice -n 19 .venv/bin/python -m bench.scale [--sizes 1000000] [--day-share 0.003]
                                                [--queries 60] [--keep DIR [--resume]]
                                                [--skip-rebuild]
 
@@ -29,11 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
+from warehouse.config.settings import Settings, apply_offline_environment
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from warehouse.config.settings import Settings, apply_offline_environment  # noqa: E402
-
 apply_offline_environment()
 KEYWORD_QUERIES = ["bus franchising", "Investment Zones Coventry", "HS2", "Levelling Up Fund",
                    "affordable housing supply", "adult skills funding", "net zero strategy",
@@ -197,10 +195,11 @@ def child(phase: str, db: Path, size: int, day_share: float, n_queries: int,
 
 
 def _run(args: argparse.Namespace, phase: str, db: Path, size: int, pool: Path) -> dict:
-    command = [sys.executable, __file__, "--child", phase, "--db", str(db), "--sizes", str(size),
+    command = [sys.executable, "-m", "bench.scale", "--child", phase, "--db", str(db),
+               "--sizes", str(size),
                "--day-share", str(args.day_share), "--queries", str(args.queries),
                "--pool-cache", str(pool)]
-    result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False, cwd=ROOT)
     if result.returncode:
         raise SystemExit(f"{phase} at {size} failed (see above)")
     figures = json.loads(result.stdout.strip().splitlines()[-1])

@@ -1,6 +1,6 @@
 """Search benchmark: hybrid and raw FAISS latency, approximate recall@10, build time, memory.
 
-    .venv/bin/python bench/search.py [--sizes 100000 1000000] [--queries 60] [--hnsw]
+    .venv/bin/python -m bench.search [--sizes 100000 1000000] [--queries 60] [--hnsw]
                                      [--vectors-only] [--keep DIR]
 
 Builds a synthetic warehouse per size in a child process (so peak memory is per size). Texts are
@@ -29,12 +29,10 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from bench.corpus import real_sentences
+from warehouse.config.settings import Settings, apply_offline_environment
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.corpus import real_sentences  # noqa: E402
-from warehouse.config.settings import Settings, apply_offline_environment  # noqa: E402
-
 apply_offline_environment()
 
 QUERIES = [
@@ -358,13 +356,14 @@ def main() -> None:
           " (latencies are only comparable on an otherwise idle machine)\n")
     with tempfile.TemporaryDirectory(prefix="horizon-bench-pool-") as pool:
         for size in args.sizes:
-            command = [sys.executable, __file__, "--child", str(size), "--queries",
+            command = [sys.executable, "-m", "bench.search", "--child", str(size), "--queries",
                        str(args.queries), "--pool-cache", str(args.pool_cache or
                                                               Path(pool) / "pool"),
                        *(["--hnsw"] if args.hnsw else []),
                        *(["--vectors-only"] if args.vectors_only else []),
                        *(["--keep", str(args.keep)] if args.keep else [])]
-            result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+            result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False,
+                                    cwd=ROOT)
             if result.returncode:
                 print(f"size {size}: failed (see the error above)")
                 continue

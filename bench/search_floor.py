@@ -1,7 +1,7 @@
 """The search score floor (warehouse/search/floor.py): where judged answers and off-topic
 queries fall in dense cosine, on our own queries over the demo snapshot.
 
-    .venv/bin/python bench/search_floor.py [--db data/demo.duckdb] [--eval-db SAMPLES_DB]
+    .venv/bin/python -m bench.search_floor [--db data/demo.duckdb] [--eval-db SAMPLES_DB]
 
 Prints, for bench/data/search_floor_queries.yaml (written by us, demo snapshot written by us):
 the cosine of each judged answer, the best cosine of each off-topic query, and the floor range
@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 from pathlib import Path
 
 import yaml
 
+from warehouse.config.settings import apply_offline_environment, get_settings
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from warehouse.config.settings import apply_offline_environment, get_settings  # noqa: E402
-
 apply_offline_environment()
 CHOOSE = ROOT / "bench" / "data" / "search_floor_queries.yaml"
 EVALUATE = ROOT / "bench" / "data" / "search_queries.yaml"

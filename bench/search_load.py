@@ -1,6 +1,6 @@
 """Search HTTP API under concurrent load from loopback, with and without a writer at work.
 
-    .venv/bin/python bench/search_load.py [--documents 1000] [--requests 2000] [--workers 8]
+    .venv/bin/python -m bench.search_load [--documents 1000] [--requests 2000] [--workers 8]
                                           [--workdir data/bench-search-load] [--rebuild]
 
 1. Builds (or reuses, in --workdir) a warehouse through the real save path (save_documents,
@@ -35,12 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.corpus import real_sentences
+from warehouse.config.settings import Settings, apply_offline_environment
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.corpus import real_sentences  # noqa: E402
-from warehouse.config.settings import Settings, apply_offline_environment  # noqa: E402
-
 apply_offline_environment()
 
 KINDS = ["news", "consultation", "policy_paper", "guidance", "statistics", "funding_call",
@@ -338,7 +336,8 @@ def main() -> int:
         results["baseline_no_writer"] = fire(base, plan(args.requests, ids, 7), args.workers)
         stop.unlink(missing_ok=True)
         writer = subprocess.Popen(
-            [sys.executable, __file__, "--writer", str(db), "--stop-file", str(stop),
+            [sys.executable, "-m", "bench.search_load", "--writer", str(db),
+             "--stop-file", str(stop),
              "--writer-batch", str(args.writer_batch)],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(2)

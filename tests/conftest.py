@@ -1,16 +1,13 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.data_paths import samples_missing
 from warehouse.config.settings import Settings, apply_offline_environment
 
 apply_offline_environment()
-sys.path.insert(0, str(Path(__file__).parent))
-
-from data_paths import samples_missing  # noqa: E402
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from flows.cli.common import fail
 from warehouse.config.profiles import ProfileError
-from warehouse.config.settings import PROJECT_ROOT, apply_offline_environment
+from warehouse.config.settings import PROJECT_ROOT, Settings, apply_offline_environment
 
 console = Console()
 PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
@@ -83,7 +83,7 @@ def serve(
     apply_offline_environment()
     # Relative paths in prefect.yaml parameters (data/cpca.duckdb) mean the checkout, as the
     # deployments' pull step does with HORIZON_HOME.
-    os.chdir(os.environ.get("HORIZON_HOME") or PROJECT_ROOT)
+    os.chdir(Settings().home or PROJECT_ROOT)
     process = None
     if server:
         url = f"http://127.0.0.1:{port}/api"

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-
-from delivery_samples import NOW
 
 from delivery.alert_render import (
     alert_message,
@@ -13,35 +10,20 @@ from delivery.alert_render import (
     slack_payload,
     teams_payload,
 )
-from delivery.alerts import FundingAlert
-
-CLOSES = datetime(2026, 12, 18, 17, 0, tzinfo=UTC)
-
-
-def alert(**overrides) -> FundingAlert:
-    values = dict(
-        key="wmca:x:new", kind="new", profile="wmca", authority="WMCA",
-        document_id="6f1c7a4e-2b0d-4a34-9d5e-1b6f4f2c9a11",
-        title="Bus franchising capability fund", url="https://www.gov.uk/fund",
-        source="find_a_grant", funder="Department for Transport",
-        amount="up to £5 million per award", opens_at=None, closes_at=CLOSES,
-        applicants="combined authority", eligibility="Open to combined authorities.",
-        reason="Transport (0.82).", fingerprint="closes=x",
-    )
-    return FundingAlert(**{**values, **overrides})
+from tests.support.delivery_samples import NOW, sample_alert
 
 
 def test_alert_subject_per_kind() -> None:
-    assert alert_subject(alert()) == ("Funding: Bus franchising capability fund, up to £5 "
+    assert alert_subject(sample_alert()) == ("Funding: Bus franchising capability fund, up to £5 "
                                       "million per award, closes 18 Dec 2026 17:00")
-    assert alert_subject(alert(kind="reminder", offset_days=3)).startswith(
+    assert alert_subject(sample_alert(kind="reminder", offset_days=3)).startswith(
         "Reminder: Bus franchising capability fund closes in 3 days")
-    assert alert_subject(alert(kind="updated", changes=["total: 1 → 2"])) == (
+    assert alert_subject(sample_alert(kind="updated", changes=["total: 1 → 2"])) == (
         "Funding updated: Bus franchising capability fund (total: 1 → 2)")
 
 
 def test_render_alert_ics_is_a_deadline_event_with_folded_escaped_lines() -> None:
-    ics = render_alert_ics(alert(title="Fund; with, commas " + "x" * 120), now=NOW)
+    ics = render_alert_ics(sample_alert(title="Fund; with, commas " + "x" * 120), now=NOW)
     lines = ics.split("\r\n")
     assert lines[0] == "BEGIN:VCALENDAR" and ics.endswith("END:VCALENDAR\r\n")
     assert "DTEND:20261218T170000Z" in lines
@@ -52,11 +34,11 @@ def test_render_alert_ics_is_a_deadline_event_with_folded_escaped_lines() -> Non
 
 
 def test_render_alert_ics_without_deadline_is_none() -> None:
-    assert render_alert_ics(alert(closes_at=None), now=NOW) is None
+    assert render_alert_ics(sample_alert(closes_at=None), now=NOW) is None
 
 
 def test_alert_message_carries_text_html_and_calendar() -> None:
-    message = alert_message(alert(), sender="h@example.org", to=["a@example.org"], now=NOW)
+    message = alert_message(sample_alert(), sender="h@example.org", to=["a@example.org"], now=NOW)
     assert message.get_content_type() == "multipart/mixed"
     [body, _] = list(message.iter_parts())
     assert [p.get_content_type() for p in body.iter_parts()] == ["text/plain", "text/html"]
@@ -65,23 +47,23 @@ def test_alert_message_carries_text_html_and_calendar() -> None:
 
 
 def test_render_alert_html_makes_scraped_markup_inert() -> None:
-    html = render_alert_html(alert(title="<script>alert(1)</script>Fund",
+    html = render_alert_html(sample_alert(title="<script>alert(1)</script>Fund",
                                    url="javascript:alert(1)"))
     assert "<script" not in html and 'href="javascript:' not in html
 
 
 def test_slack_payload_escapes_and_links() -> None:
-    payload = slack_payload(alert(title="Fund <b> & co"))
+    payload = slack_payload(sample_alert(title="Fund <b> & co"))
     text = json.dumps(payload)
     assert "Fund &lt;b&gt; &amp; co" in text
     assert "<https://www.gov.uk/fund|" in payload["blocks"][0]["text"]["text"]
 
 
 def test_teams_payload_formats() -> None:
-    card = teams_payload(alert())["attachments"][0]["content"]
+    card = teams_payload(sample_alert())["attachments"][0]["content"]
     assert card["type"] == "AdaptiveCard"
     assert card["actions"][0]["url"] == "https://www.gov.uk/fund"
-    legacy = teams_payload(alert(), "message_card")
+    legacy = teams_payload(sample_alert(), "message_card")
     assert legacy["@type"] == "MessageCard"
     facts = {f["name"]: f["value"] for f in legacy["sections"][0]["facts"]}
     assert facts["Closes"] == "18 Dec 2026 17:00"

@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from delivery_samples import NOW, scored, test_profile
 
 from delivery.alerts import describe_changes, due_reminder, fingerprint, plan_alerts, qualifies
+from tests.support.delivery_samples import NOW, sample_profile, scored
 from warehouse.delivery_state import AlertedCall
 from warehouse.records import ApplicantType, DocumentKind, FundingFacts
 
@@ -50,7 +50,7 @@ def test_plan_alerts_ignores_calls_seen_before_the_last_run(profile) -> None:
 )
 def test_qualifies_follows_eligibility_and_the_profile_threshold(kwargs, options,
                                                                  expected) -> None:
-    profile = test_profile().model_copy(update={"alerts": test_profile().alerts.model_copy(
+    profile = sample_profile().model_copy(update={"alerts": sample_profile().alerts.model_copy(
         update=options)})
     assert qualifies(call(**kwargs), profile, NOW) is expected
 

@@ -1,4 +1,4 @@
-"""The brief builder on a constructed warehouse (tests/delivery/brief_world.py)."""
+"""The brief builder on a constructed warehouse (tests/support/brief_world.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-from brief_world import AS_OF, HOSTILE_TITLE, BriefWorld, save_brief_world
 
 from delivery.brief.model import Brief, NothingMatches, Quote
 from delivery.brief.render import render_html, render_markdown, write_brief
 from delivery.brief.select import near_duplicates
 from delivery.brief.trace import UntraceableBrief, check_traceable, untraceable_quotes
+from tests.support.brief_world import AS_OF, HOSTILE_TITLE, BriefWorld, save_brief_world
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from brief_world import BriefWorld, save_brief_world
 
 from delivery.brief.docx import render_docx
 from delivery.brief.model import Brief
 from delivery.brief.render import render_html, render_pdf
+from tests.support.brief_world import BriefWorld, save_brief_world
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from delivery_samples import NOW, scored, test_profile, url
-
 from delivery.digest import SECTION_TITLES, build_digest, build_volume, section_for
+from tests.support.delivery_samples import NOW, sample_profile, scored, url
 from warehouse.records import (
     ApplicantType,
     DocumentKind,
@@ -147,11 +146,11 @@ def test_build_digest_ranking_weights_come_from_the_profile(profile) -> None:
     near = scored(url=url("near"), title="Near", kind=DocumentKind.CONSULTATION,
                   closes_at=NOW + timedelta(days=30), themes={"transport": (0.5, True, "")})
     strong = scored(url=url("strong"), title="Strong", themes={"transport": (0.9, True, "")})
-    by_theme = build_digest([near, strong], test_profile(ranking={"theme": 1, "region": 0,
+    by_theme = build_digest([near, strong], sample_profile(ranking={"theme": 1, "region": 0,
                             "signal": 0, "urgency": 0, "novelty": 0}), DAY, now=NOW)
     assert titles(by_theme.sections[0])[0] == "Strong"
     by_novelty = build_digest([near, strong.model_copy(update={"version": 2})],
-                              test_profile(ranking={"theme": 0, "region": 0, "signal": 0,
+                              sample_profile(ranking={"theme": 0, "region": 0, "signal": 0,
                                                     "urgency": 0, "novelty": 1}), DAY, now=NOW)
     assert titles(by_novelty.sections[0])[0] == "Near"
 
@@ -221,7 +220,7 @@ def test_build_digest_caps_the_whole_digest_and_links_the_rest(profile) -> None:
     many = [scored(url=url(f"bus-{i}"), title=f"Bus {i}", source=f"s{i}",
                    themes={t: (0.6 + i / 100, True, "x")})
             for i in range(12) for t in ["transport" if i % 2 else "housing"]]
-    capped = test_profile(max_items=5, max_items_per_section=50)
+    capped = sample_profile(max_items=5, max_items_per_section=50)
     digest = build_digest(many, capped, DAY, now=NOW)
     assert sum(len(g.items) for s in digest.sections for g in s.groups) == 5
     assert digest.more == 7

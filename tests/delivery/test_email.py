@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from delivery_samples import NOW, scored
-
 from delivery.digest import build_digest
 from delivery.email import SmtpConfig, build_message, digest_message, stable_message_id
+from tests.support.delivery_samples import NOW, scored
 from warehouse.config.settings import Settings
 
 

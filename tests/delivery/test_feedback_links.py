@@ -10,8 +10,6 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from delivery_samples import NOW, demo_profile, demo_scored
-from test_alert_render import alert
 
 from delivery.alert_render import render_alert_html, render_alert_text
 from delivery.digest import build_digest
@@ -23,6 +21,7 @@ from delivery.feedback_links import (
     verify_token,
 )
 from delivery.render import render_digest_html, render_digest_text
+from tests.support.delivery_samples import NOW, demo_profile, demo_scored, sample_alert
 from warehouse.config.settings import Settings
 
 SECRET = b"planted-feedback-secret-4b1d"
@@ -135,7 +134,7 @@ def test_feedback_footer_counts_the_labels_learned_only_when_some() -> None:
 
 
 def test_feedback_links_in_alerts_name_the_shown_theme() -> None:
-    shown = alert(theme="economy", theme_name="Economy <b>& jobs</b>", theme_score=0.6,
+    shown = sample_alert(theme="economy", theme_name="Economy <b>& jobs</b>", theme_score=0.6,
                   model_version="heads-v")
     html = render_alert_html(shown, _links(channel="alert"))
     claims = [verify_token(t, SECRET, NOW) for t in _tokens(html)]

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from delivery_samples import NOW, scored, test_profile, url
-
 from delivery.digest import build_digest
 from delivery.gate import BACKFILL, EXCLUDE, INCLUDE, NOT_YET, OWN_NOTICE, judge
+from tests.support.delivery_samples import NOW, sample_profile, scored, url
 from warehouse.config.profiles import load_profile
 from warehouse.records import DocumentKind
 
@@ -69,6 +68,6 @@ def test_gate_a_past_day_does_not_show_what_was_published_later(profile) -> None
 def test_gate_off_region_needs_theme_confidence() -> None:
     weak = scored(title="A note on trains", summary="", body_text="", themes={
         "transport": (0.3, True, "")})
-    strict = test_profile(theme_confidence=0.5)
+    strict = sample_profile(theme_confidence=0.5)
     assert judge(weak, strict, NOW).decision == EXCLUDE
-    assert judge(weak, test_profile(theme_confidence=0.2), NOW).decision == INCLUDE
+    assert judge(weak, sample_profile(theme_confidence=0.2), NOW).decision == INCLUDE

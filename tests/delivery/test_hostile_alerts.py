@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
-from test_alert_render import alert
 
 from delivery.alert_render import (
     alert_message,
@@ -20,6 +19,7 @@ from delivery.alert_render import (
     slack_payload,
     teams_payload,
 )
+from tests.support.delivery_samples import sample_alert
 
 NOW = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
 LONG_WORD = "A" * 10_000
@@ -35,7 +35,7 @@ HOSTILE = dict(
 
 
 def hostile(**extra):
-    return alert(**{**HOSTILE, **extra})
+    return sample_alert(**{**HOSTILE, **extra})
 
 
 class Tags(HTMLParser):

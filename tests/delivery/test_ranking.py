@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from delivery_samples import NOW, scored
 
 from delivery.ranking import rank_score, urgency
+from tests.support.delivery_samples import NOW, scored
 from warehouse.config.profiles import RankingWeights
 from warehouse.records import DocumentKind, Signal
 

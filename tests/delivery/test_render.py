@@ -6,11 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from delivery_samples import NOW, demo_profile, demo_scored, scored
 
 from delivery.digest import build_digest
 from delivery.health import HealthLine, SourceHealth
 from delivery.render import render_digest_html, render_digest_text, safe_url, write_digest
+from tests.support.delivery_samples import NOW, demo_profile, demo_scored, scored
 
 DAY = NOW.date()
 GOLDEN = Path(__file__).parent / "golden"

@@ -5,8 +5,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from data_paths import DEMO_SNAPSHOT
 from prefect.testing.utilities import prefect_test_harness
+
+from tests.support.data_paths import DEMO_SNAPSHOT
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "delivery"))
-
-from brief_world import BriefWorld, save_brief_world
-from test_search_world import FakeEncoder
-
 from flows.cli import app
 from nlp.query_encoder import QueryEncoder
+from tests.support.brief_world import BriefWorld, save_brief_world
+from tests.support.search_world import FakeEncoder
 
 runner = CliRunner()
 

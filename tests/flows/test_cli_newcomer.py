@@ -3,26 +3,21 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-TESTS = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(TESTS / "warehouse"), str(TESTS / "web")]
-
-from live_server import running  # noqa: E402
-from test_search_world import World, save_world  # noqa: E402
-
-from flows.cli import app  # noqa: E402
-from flows.cli.search import print_results  # noqa: E402
-from flows.cli.search_remote import search_via_web  # noqa: E402
-from flows.cli.themes import UnknownTheme, resolve_themes  # noqa: E402
-from warehouse.config.profiles import load_profile  # noqa: E402
-from warehouse.config.settings import get_settings  # noqa: E402
-from web.app import create_app  # noqa: E402
+from flows.cli import app
+from flows.cli.search import print_results
+from flows.cli.search_remote import search_via_web
+from flows.cli.themes import UnknownTheme, resolve_themes
+from tests.support.live_server import running
+from tests.support.search_world import World, save_world
+from warehouse.config.profiles import load_profile
+from warehouse.config.settings import get_settings
+from web.app import create_app
 
 runner = CliRunner()
 LONG_URL = "https://www.gov.uk/government/publications/" + "very-long-slug-" * 8 + "end"

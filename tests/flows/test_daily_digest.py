@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from data_paths import DEMO_SNAPSHOT
 
 from flows.daily_digest import daily_digest
+from tests.support.data_paths import DEMO_SNAPSHOT
 from warehouse.db import connect
 from warehouse.queries import row_counts
 from warehouse.records import RunReport, RunStatus

@@ -13,7 +13,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from delivery_world import (
+
+from flows.digest_delivery import digest_delivery
+from tests.support.delivery_world import (
     RECIPIENTS,
     bus_story,
     dropping_server,
@@ -22,8 +24,6 @@ from delivery_world import (
     use_settings,
     write_config,
 )
-
-from flows.digest_delivery import digest_delivery
 from warehouse.db import connect
 from warehouse.records import RunStatus, Signal
 

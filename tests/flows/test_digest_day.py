@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from delivery_world import bus_story, store
-
 from delivery.digest_prepare import prepare_digest
+from tests.support.delivery_world import bus_story, store
 from warehouse.config.profiles import load_profile
 from warehouse.config.settings import Settings
 from warehouse.db import connect

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from delivery_world import (
+
+from flows.funding_alerts import funding_alerts
+from tests.support.delivery_world import (
     RECIPIENTS,
     smtp_server,
     store,
@@ -16,9 +18,7 @@ from delivery_world import (
     webhook_receiver,
     write_config,
 )
-from factories import make_document
-
-from flows.funding_alerts import funding_alerts
+from tests.support.factories import make_document
 from warehouse.db import connect
 from warehouse.records import ApplicantType, DocumentKind, FundingFacts, RunStatus, Signal
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "delivery"))
-
-from brief_world import save_brief_world
-from test_search_world import FakeEncoder
-
 from flows.cli.serve import load_deployments
 from flows.mayors_week import mayors_week
 from nlp.query_encoder import QueryEncoder
+from tests.support.brief_world import save_brief_world
+from tests.support.search_world import FakeEncoder
 
 
 def test_mayors_week_writes_one_brief_per_theme_with_stories(

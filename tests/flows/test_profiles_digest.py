@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from data_paths import DEMO_SNAPSHOT
 
 import flows.tasks.enrich
 from flows.profiles_digest import profiles_digest
+from tests.support.data_paths import DEMO_SNAPSHOT
 from warehouse.db import connect
 from warehouse.records import RunStatus
 

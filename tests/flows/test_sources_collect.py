@@ -10,10 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from data_paths import DEMO_SNAPSHOT
 from prefect import flow
 
 from flows.tasks.collect import collect_sources
+from tests.support.data_paths import DEMO_SNAPSHOT
 from warehouse.config.settings import Settings
 from warehouse.config.sources import SourceConfig, load_sources
 from warehouse.db import connect

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from factories import make_document
 from typer.testing import CliRunner
 
 import flows.tasks.enrich
@@ -29,6 +28,7 @@ from nlp.enrich import enrich_documents
 from nlp.kit import build_kit, load_theme_model
 from nlp.theme_fit import FitSettings, Labelled, fit_profile_heads, stack_labelled
 from nlp.themes import document_vector, theme_probabilities
+from tests.support.factories import make_document
 from warehouse.config.profiles import load_profile
 from warehouse.config.settings import Settings
 from warehouse.db import connect

@@ -17,33 +17,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from faultserver import fault_server, rss
-from govuk_server import START, govuk_server, govuk_source
-from prefect import flow
 from typer.testing import CliRunner
-from world import feed_source, small_snapshot
 
-from flows.tasks.collect import collect_sources
+from tests.support.collection_cases import DEEP, ODD, SEPARATORS, collect_once
+from tests.support.fault_server import fault_server, rss
+from tests.support.govuk_server import START, govuk_server, govuk_source
+from tests.support.hardening_world import feed_source, small_snapshot
 from warehouse.collection_state import item_failures, load_cursor
-from warehouse.config.settings import Settings
 from warehouse.config.sources import SourceConfig
 from warehouse.db import connect
 from warehouse.queries import get_watermark
 from warehouse.records import SourceReport
 
 pytestmark = pytest.mark.slow
-SEPARATORS = ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e"]
-
-
-@flow(name="collect-for-loss")
-def collect_once(replay_url: str, db: str, workdir: str, sources: list[SourceConfig],
-                 full_refresh: bool = False, retry_quarantined: bool = False
-                 ) -> list[SourceReport]:
-    settings = Settings(download_timeout_seconds=5, crawl_timeout_seconds=120,
-                        replay_url=replay_url, quarantine_after_attempts=2)
-    with connect(db) as con:
-        return collect_sources(con, sources, settings, Path(workdir), full_refresh=full_refresh,
-                               retry_quarantined=retry_quarantined, retries=0)
 
 
 def stored_urls(db: Path) -> list[str]:
@@ -71,14 +57,6 @@ def test_listing_past_the_cap_resumes_where_it_stopped(tmp_path: Path, full_refr
     stored = stored_urls(tmp_path / "h.duckdb")
     assert len(stored) == len(set(stored)) == 26
     assert {f"https://www.gov.uk{p}" for p in paths} <= set(stored)
-
-
-ODD = {  # parser inputs that raise neither ParseError nor ValueError (constructed)
-    "/government/news/parts-an-int": {"details__parts": 5},
-    "/government/news/taxons-an-int": {"links__taxons": 5},
-}
-DEEP = (b'{"base_path": "/government/news/deep", "title": "Deep", "details": {"body": '
-        + b"[" * 200_000 + b"]" * 200_000 + b"}}")
 
 
 def test_item_whose_parser_raises_is_reported_then_quarantined(tmp_path: Path) -> None:
@@ -133,7 +111,7 @@ def test_truncated_feed_fails_with_reason_and_stores_nothing(tmp_path: Path) -> 
     body = rss(host, [("first", "Alpha fund", "Tue, 17 Nov 2026 09:00:00 +0000"),
                       ("second", "Beta partial", "Wed, 18 Nov 2026 10:30:00 +0000")])
     with fault_server(small_snapshot(tmp_path / "snapshot")) as server:
-        from faultserver import FAULTS
+        from tests.support.fault_server import FAULTS
         FAULTS["truncated_feed"] = lambda h, host, rest: h.reply(200, body[:-60])
         server.faults[host] = "truncated_feed"
         source = feed_source("cut_feed", host)
@@ -151,7 +129,7 @@ def test_feed_entry_that_keeps_failing_holds_the_watermark_until_quarantined(
                       ("bad", "Bad link", "Wed, 18 Nov 2026 10:30:00 +0000")]).replace(
         f"https://{host}/news/bad</link>".encode(), b"mailto:bad@example.org</link>")
     with fault_server(small_snapshot(tmp_path / "snapshot")) as server:
-        from faultserver import FAULTS
+        from tests.support.fault_server import FAULTS
         FAULTS["one_bad_entry"] = lambda h, host, rest: h.reply(200, body)
         server.faults[host] = "one_bad_entry"
         source = feed_source("bad_entry", host)

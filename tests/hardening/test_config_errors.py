@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from data_paths import ROOT
 from typer.testing import CliRunner
 
 from flows.cli import app
+from tests.support.data_paths import ROOT
 from warehouse.config.profiles import ProfileError
 from warehouse.config.settings import MissingSecret, get_settings
 

@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 import pytest
-from data_paths import ROOT
 from prefect.settings import PREFECT_API_URL
-from world import HEALTHY, HEALTHY_NEW, small_snapshot
 
+from tests.support.data_paths import ROOT
+from tests.support.hardening_world import HEALTHY, HEALTHY_NEW, KILLED_WRITE, small_snapshot
 from warehouse.db import connect
 
 pytestmark = pytest.mark.slow
@@ -124,19 +124,6 @@ def test_crash_next_run_finishes_the_work_without_duplicates(crashes: dict) -> N
     assert crashes["final"] == {"documents": HEALTHY_NEW, "duplicate_urls": 0,
                                 "not_enriched": 0}
 
-
-KILLED_WRITE = """
-import sys
-from datetime import UTC, datetime
-from warehouse.db import connect
-from warehouse.save import save_documents
-from warehouse.records import Document, DocumentKind
-docs = [Document(source="t", kind=DocumentKind.REGIONAL_NEWS, url=f"https://e.org/{n}",
-                 title=f"T{n}", fetched_at=datetime(2026, 11, 22, tzinfo=UTC),
-                 parser_version="t/1") for n in range(50)]
-with connect(sys.argv[1]) as con:
-    print(len(save_documents(con, docs).new))
-"""
 
 
 def test_crash_kill_during_warehouse_write_rolls_back_whole_batch(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 three runs; nothing lost, nothing sent twice, no secret fragment recorded or logged.
 
 Constructed fixtures (test_delivery_crash's warehouse: one story, one funding call; two
-recipients). The servers are tests/hardening/smtpfaults.py. Every run here uses
+recipients). The servers are tests/support/smtp_faults.py. Every run here uses
 HORIZON_SEND_RETRIES=2, so a send wrongly treated as failed would arrive three times a run.
 """
 
@@ -14,13 +14,19 @@ import sys
 import uuid
 
 import pytest
-from data_paths import ROOT
-from delivery_faults import EVERYONE, counts, environment, smtp_scenario, webhook_scenario
-from delivery_world import RECIPIENTS
-from smtpfaults import FaultyWebhook, SmtpBehaviour
 
 from delivery.email import SmtpConfig, SmtpSecurityError, check_smtp_security
 from delivery.secrets import redact
+from tests.support.data_paths import ROOT
+from tests.support.delivery_faults import (
+    EVERYONE,
+    counts,
+    environment,
+    smtp_scenario,
+    webhook_scenario,
+)
+from tests.support.delivery_world import RECIPIENTS
+from tests.support.smtp_faults import FaultyWebhook, SmtpBehaviour
 from warehouse.config.settings import Settings
 
 pytestmark = pytest.mark.slow

@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
-from parser_cases import PARSERS, bodies, seeds
 
 from scrapers.errors import ParseError
 from scrapers.parliament.parlparse import parse_parlparse
+from tests.support.parser_cases import PARSERS, bodies, seeds
 
 SEEDS = seeds()
 EXAMPLES = 80

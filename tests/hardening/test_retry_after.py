@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from pathlib import Path
 
 import pytest
-from faultserver import fault_server
-from world import collect_with, feed_source, small_snapshot, stored_by_source
 
 from scrapers.retry_after import parse_retry_after
+from tests.support.hardening_world import crawl_busy_host
 
 NOW = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
 
@@ -30,17 +28,6 @@ def test_parse_retry_after_reads_seconds_and_http_dates(header, seconds) -> None
 @pytest.mark.parametrize("header", [None, "", "soon", "-5", "1.5", "Sun, 99 Nov"])
 def test_parse_retry_after_unusable_headers_give_none(header) -> None:
     assert parse_retry_after(header, NOW) is None
-
-
-def crawl_busy_host(tmp_path: Path, fault: str, retry_after) -> tuple[object, list, dict]:
-    host = "busy.example.org"
-    with fault_server(small_snapshot(tmp_path / "snapshot")) as server:
-        server.faults[host] = fault
-        server.retry_after = retry_after
-        [report] = collect_with(server.url, str(tmp_path / "h.duckdb"), str(tmp_path / "w"),
-                                [feed_source("busy", host)])
-        times = server.hit_times.get(host, [])
-    return report, times, stored_by_source(str(tmp_path / "h.duckdb"))
 
 
 def test_retry_after_seconds_on_429_is_waited_then_the_source_is_stored(tmp_path) -> None:

@@ -21,8 +21,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from data_paths import ROOT
-from world import small_snapshot
+
+from tests.support.data_paths import ROOT
+from tests.support.hardening_world import small_snapshot
 
 HORIZON = [sys.executable, "-m", "flows.cli", "run"]
 DELAYED = "regional/mirror/www.wmca.org.uk/news/index.html"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import select
 import socket
-import sys
 from pathlib import Path
 
 import duckdb
@@ -18,14 +17,10 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-TESTS = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(TESTS / "warehouse"), str(TESTS / "web")]
-
-from live_server import running  # noqa: E402
-from test_search_world import WORLD, FakeEncoder, World, save_world  # noqa: E402
-
-from warehouse.search.replica import read_manifest, search_dir  # noqa: E402
-from web.app import create_app  # noqa: E402
+from tests.support.live_server import running
+from tests.support.search_world import WORLD, FakeEncoder, World, save_world
+from warehouse.search.replica import read_manifest, search_dir
+from web.app import create_app
 
 TABLES = ("documents", "chunks", "theme_scores", "document_insights")
 INJECTIONS = ["'; DROP TABLE documents; --", "' OR '1'='1", "%", "_", "%_%", "'", '"', '"""',

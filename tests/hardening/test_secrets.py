@@ -26,16 +26,16 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from data_paths import ROOT
 from prefect.client.orchestration import get_client
 from prefect.settings import PREFECT_API_URL
-from test_delivery_crash import prepare
-from world import small_snapshot
 
 from delivery.email import SmtpConfig, build_message, send_email, stable_message_id
 from delivery.webhook import send_webhook
 from flows.digest_delivery import digest_delivery
 from flows.funding_alerts import funding_alerts
+from tests.support.data_paths import ROOT
+from tests.support.delivery_crash import prepare
+from tests.support.hardening_world import small_snapshot
 from warehouse.config.settings import get_settings
 from warehouse.db import connect
 

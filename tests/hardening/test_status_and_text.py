@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from data_paths import ROOT
 
 from delivery.alert_render import TITLE_CHARS
 from delivery.text import clip, extractive_summary, squash
+from tests.support.data_paths import ROOT
 from warehouse.db import connect
 from warehouse.records import Document, DocumentKind
 from warehouse.save import save_documents

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from typer.testing import CliRunner
 
-TESTS = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(TESTS / "warehouse"), str(TESTS / "web")]
-
-from live_server import running  # noqa: E402
-from test_search_world import World, save_world  # noqa: E402
-
-import web.access  # noqa: E402
-from web.access import COOKIE, AccessError, check_bind  # noqa: E402
-from web.app import create_app  # noqa: E402
+import web.access
+from tests.support.live_server import running
+from tests.support.search_world import World, save_world
+from web.access import COOKIE, AccessError, check_bind
+from web.app import create_app
 
 TOKEN = "planted-web-token-7f3c9a1e5b"
 

@@ -5,21 +5,16 @@ per-profile tables LRU-bounded), security headers, a Host allow-list against DNS
 
 from __future__ import annotations
 
-import sys
 import uuid
 from pathlib import Path
 
 import httpx
 import pytest
 
-TESTS = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(TESTS / "warehouse"), str(TESTS / "web")]
-
-from live_server import running  # noqa: E402
-from test_search_world import World, save_world  # noqa: E402
-
-from warehouse.search.engine import SUMMARY_PROFILES, Searcher  # noqa: E402
-from web.app import create_app  # noqa: E402
+from tests.support.live_server import running
+from tests.support.search_world import World, save_world
+from warehouse.search.engine import SUMMARY_PROFILES, Searcher
+from web.app import create_app
 
 
 @pytest.fixture(scope="module")

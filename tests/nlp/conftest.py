@@ -3,10 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from nlp_fakes import HashingEncoder
 
 from nlp.config import NlpConfig, load_nlp_config
 from nlp.kit import EnrichmentKit, build_kit
+from tests.support.nlp_fakes import HashingEncoder
 from warehouse.config.profiles import Profile, load_profile
 from warehouse.config.settings import Settings
 

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import time
 
-from factories import make_document
-
 from nlp.chunking import chunk_document
 from nlp.config import ChunkingConfig, NlpConfig
+from tests.support.factories import make_document
 
 SENTENCE = "The combined authority will fund {n} new bus routes across the region this year."
 

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from nlp_fakes import HashingEncoder
 
 from nlp.config import NlpConfig
 from nlp.encoder import EncoderUnavailableError, TextEncoder, load_encoder
+from tests.support.nlp_fakes import HashingEncoder
 
 
 def test_encoder_fake_satisfies_protocol() -> None:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from nlp_samples import govuk_document
 
 from nlp.chunking import chunk_document
 from nlp.config import NlpConfig
 from nlp.encoder import load_encoder
 from nlp.encoder_backends import mean_pool, pad_batch, pool_spans
+from tests.support.nlp_samples import govuk_document
 
 RAIL_STRATEGY = Path("govuk/content_api/html_publication/best-practice-command-paper.json")
 

@@ -4,12 +4,12 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-from factories import make_document
-from nlp_fakes import HashingEncoder, SpanHashingEncoder
 
 from nlp.config import NlpConfig
 from nlp.enrich import embed_texts, enrich_documents
 from nlp.kit import EnrichmentKit
+from tests.support.factories import make_document
+from tests.support.nlp_fakes import HashingEncoder, SpanHashingEncoder
 from warehouse.config.profiles import Profile
 from warehouse.records import Document, Signal
 

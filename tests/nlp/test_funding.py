@@ -7,11 +7,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from factories import make_document
-from nlp_samples import sample_document
 
 from nlp.config import NlpConfig, load_yaml_mapping
 from nlp.funding import FundingTerms, extract_funding, parse_amount, parse_funding_terms
+from tests.support.factories import make_document
+from tests.support.nlp_samples import sample_document
 from warehouse.config.profiles import Profile
 from warehouse.records import ApplicantType, DocumentKind, FundingFacts
 

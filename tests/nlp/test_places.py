@@ -6,11 +6,11 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from nlp_samples import sample_document
 
 from nlp.config import NlpConfig
 from nlp.entities import EntityTagger, load_entity_tagger
 from nlp.places import build_gazetteer, find_mentions, ner_windows, score_region
+from tests.support.nlp_samples import sample_document
 from warehouse.config.profiles import Profile
 from warehouse.records import Document
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bench.themeset import DATA, LABEL_FILES, labelled_theme_ids
 from nlp.config import NlpConfig
+from tests.support.themeset import DATA, LABEL_FILES, labelled_theme_ids
 from warehouse.config.profiles import available_profiles, load_profile
 
 WMCA_THEMES = [

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from nlp_samples import govuk_document, text_document
 
 from delivery.digest import digest_moment
 from delivery.gate import EXCLUDE, judge
@@ -16,6 +15,7 @@ from nlp.config import NlpConfig
 from nlp.encoder import TextEncoder, load_encoder
 from nlp.enrich import enrich_documents
 from nlp.kit import EnrichmentKit, build_kit
+from tests.support.nlp_samples import govuk_document, text_document
 from warehouse.config.profiles import Profile, load_profile
 from warehouse.records import Document, Enrichment, ScoredDocument
 

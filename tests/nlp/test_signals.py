@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from factories import make_document
-from nlp_samples import govuk_document, sample_document
 
 from nlp.config import NlpConfig, load_yaml_mapping
 from nlp.kit import authority_pattern
 from nlp.places import build_gazetteer
 from nlp.signals import SignalLexicon, SignalMatch, classify_signal, parse_signal_lexicon
 from scrapers.parliament.bills_rss import parse_bills_feed
+from tests.support.factories import make_document
+from tests.support.nlp_samples import govuk_document, sample_document
 from warehouse.config.profiles import Profile
 from warehouse.records import Document, DocumentKind, Signal
 

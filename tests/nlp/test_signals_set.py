@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from bench.eval_signals import CLASSES, baseline, load_signal_set, scores
+from tests.support.signal_set import CLASSES, baseline, load_signal_set, scores
 
 
 @pytest.fixture(scope="module")

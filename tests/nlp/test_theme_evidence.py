@@ -1,6 +1,6 @@
 """Source evidence for themes (nlp/theme_evidence.py): taxons and organisations shift the odds.
 
-Constructed documents (tests/factories.py) and the hashing stand-in encoder; the maps are the
+Constructed documents (tests/support/factories.py) and the hashing stand-in encoder; the maps are the
 committed config/theme_evidence.yaml and config/govuk_taxon_themes.yaml.
 """
 
@@ -11,8 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from factories import make_document
-from nlp_fakes import HashingEncoder
 
 from nlp.config import NlpConfig
 from nlp.enrich import enrich_documents
@@ -23,6 +21,8 @@ from nlp.theme_evidence import (
     name_key,
     with_source_evidence,
 )
+from tests.support.factories import make_document
+from tests.support.nlp_fakes import HashingEncoder
 from warehouse.config.profiles import Profile
 
 THEMES = ("transport", "housing", "health")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from nlp_fakes import HashingEncoder
 
 from nlp.config import NlpConfig
 from nlp.kit import load_theme_model
@@ -33,6 +32,7 @@ from nlp.theme_fit import (
     heads_to_json,
 )
 from nlp.themes import tentative_theme, theme_probabilities
+from tests.support.nlp_fakes import HashingEncoder
 from warehouse.config.profiles import Profile
 from warehouse.config.settings import Settings
 

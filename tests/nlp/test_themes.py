@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from factories import make_document
-from nlp_fakes import HashingEncoder
 
 from nlp.chunking import chunk_document
 from nlp.config import NlpConfig
@@ -14,6 +12,8 @@ from nlp.themes import (
     theme_probabilities,
     theme_training_texts,
 )
+from tests.support.factories import make_document
+from tests.support.nlp_fakes import HashingEncoder
 from warehouse.config.profiles import Profile
 from warehouse.records import ThemeScore
 

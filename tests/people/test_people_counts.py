@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from factories import make_document
-from people_samples import ROOT
-
 from nlp.config import load_yaml_mapping
 from nlp.contributions import build_people
 from nlp.direction import parse_direction_lexicon
+from tests.support.factories import make_document
+from tests.support.people_samples import ROOT
 from warehouse.config.profiles import Profile, Region, Theme
 from warehouse.db import connect
 from warehouse.people import Direction, replace_people

@@ -6,9 +6,8 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-from people_samples import demo_documents, parlparse_documents, question_documents
-
 from nlp.people import Mention, mentions_of, name_key, resolve
+from tests.support.people_samples import demo_documents, parlparse_documents, question_documents
 from warehouse.people import Activity, Role
 
 SEATS = ["Birmingham Erdington", "Coventry South", "Dudley", "West Bromwich",

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from people_world import PeopleWorld, save_people_world
 from typer.testing import CliRunner
 
 from delivery.mps_section import mps_this_week
 from flows.cli import app
+from tests.support.people_world import PeopleWorld, save_people_world
 from warehouse.config.profiles import load_profile
 from warehouse.db import connect
 from web.app import create_app

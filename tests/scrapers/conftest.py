@@ -1,4 +1,4 @@
-"""Shared fixtures for the scraper tests: constructed fixtures (sources_support.CONSTRUCTED) and
+"""Shared fixtures for the scraper tests: constructed fixtures (scraper_fixtures.CONSTRUCTED) and
 the recorded real payloads from Settings().samples_dir.
 
 Without the samples folder the tests over it are skipped with one reason (tests/conftest.py).
@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from data_paths import samples_missing
-from sources_support import GOVUK_CONTENT
 
 from scrapers.replay import serve_snapshot
+from tests.support.data_paths import samples_missing
+from tests.support.scraper_fixtures import GOVUK_CONTENT
 from warehouse.config.settings import Settings
 
 FETCHED_AT = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)

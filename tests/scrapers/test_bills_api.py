@@ -4,17 +4,17 @@ import json
 from pathlib import Path
 
 import pytest
-from sources_support import (
+
+from scrapers.errors import ParseError
+from scrapers.parliament import bills_api
+from scrapers.parliament.bills_api import parse_bill
+from tests.support.scraper_fixtures import (
     CONSTRUCTED,
     FETCHED_AT,
     assert_record_invariants,
     context,
     parse_file,
 )
-
-from scrapers.errors import ParseError
-from scrapers.parliament import bills_api
-from scrapers.parliament.bills_api import parse_bill
 from warehouse.records import DocumentKind
 
 BASE = "https://bills-api.parliament.uk"

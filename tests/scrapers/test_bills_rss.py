@@ -3,10 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sources_support import CONSTRUCTED, FETCHED_AT, assert_record_invariants
 
 from scrapers.errors import ParseError
 from scrapers.parliament.bills_rss import parse_bills_feed
+from tests.support.scraper_fixtures import CONSTRUCTED, FETCHED_AT, assert_record_invariants
 from warehouse.records import DocumentKind
 
 

@@ -4,10 +4,15 @@ import json
 from pathlib import Path
 
 import pytest
-from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
 
 from scrapers.errors import ParseError
 from scrapers.funding import contracts_finder
+from tests.support.scraper_fixtures import (
+    CONSTRUCTED,
+    assert_record_invariants,
+    context,
+    parse_file,
+)
 from warehouse.records import DocumentKind
 
 BASE = "https://www.contractsfinder.service.gov.uk"

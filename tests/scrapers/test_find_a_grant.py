@@ -5,9 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
 
 from scrapers.funding import find_a_grant
+from tests.support.scraper_fixtures import (
+    CONSTRUCTED,
+    assert_record_invariants,
+    context,
+    parse_file,
+)
 from warehouse.records import ApplicantType, DocumentKind
 
 BASE = "https://www.find-government-grants.service.gov.uk"

@@ -4,9 +4,14 @@ in the OCDS 1.1 format. The parser is the one the real Contracts Finder samples 
 from __future__ import annotations
 
 import pytest
-from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
 
 from scrapers.funding import find_a_tender
+from tests.support.scraper_fixtures import (
+    CONSTRUCTED,
+    assert_record_invariants,
+    context,
+    parse_file,
+)
 from warehouse.records import DocumentKind
 
 BASE = "https://www.find-tender.service.gov.uk"

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from sources_support import CONSTRUCTED, FETCHED_AT, context, parse_file
 
 from scrapers.errors import ParseError
 from scrapers.govuk import atom_source
 from scrapers.govuk.atom import parse_atom_pages
+from tests.support.scraper_fixtures import CONSTRUCTED, FETCHED_AT, context, parse_file
 
 BASE = "https://www.gov.uk"
 FOLDER = CONSTRUCTED["govuk_atom"]

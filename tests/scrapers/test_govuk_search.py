@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sources_support import CONSTRUCTED, GOVUK_CONTENT, context, parse_file
 
 from scrapers.errors import ParseError
 from scrapers.govuk import search_source
@@ -20,6 +19,7 @@ from scrapers.govuk.search import (
     search_url,
 )
 from scrapers.plan import Capped, Context, Parsed
+from tests.support.scraper_fixtures import CONSTRUCTED, GOVUK_CONTENT, context, parse_file
 
 
 def _search_samples(govuk_samples: Path) -> list[Path]:

@@ -6,10 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
 
 from scrapers.errors import ParseError
 from scrapers.parliament import hansard_api
+from tests.support.scraper_fixtures import (
+    CONSTRUCTED,
+    assert_record_invariants,
+    context,
+    parse_file,
+)
 from warehouse.records import DocumentKind
 
 BASE = "https://hansard-api.parliament.uk"

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
 
 from scrapers.funding import innovate_uk
+from tests.support.scraper_fixtures import (
+    CONSTRUCTED,
+    assert_record_invariants,
+    context,
+    parse_file,
+)
 from warehouse.records import ApplicantType, DocumentKind
 
 BASE = "https://apply-for-innovation-funding.service.gov.uk"

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
 
 from scrapers.errors import ParseError
 from scrapers.regional import news_listing
+from tests.support.scraper_fixtures import (
+    CONSTRUCTED,
+    assert_record_invariants,
+    context,
+    parse_file,
+)
 from warehouse.config.settings import Settings
 from warehouse.config.sources import load_sources
 from warehouse.records import DocumentKind

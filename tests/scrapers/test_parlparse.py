@@ -4,17 +4,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sources_support import (
+
+from scrapers.errors import ParseError
+from scrapers.parliament import parlparse
+from scrapers.parliament.parlparse import parse_parlparse, pick_files
+from tests.support.scraper_fixtures import (
     CONSTRUCTED,
     FETCHED_AT,
     assert_record_invariants,
     context,
     parse_file,
 )
-
-from scrapers.errors import ParseError
-from scrapers.parliament import parlparse
-from scrapers.parliament.parlparse import parse_parlparse, pick_files
 from warehouse.records import DocumentKind
 
 

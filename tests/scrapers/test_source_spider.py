@@ -11,11 +11,11 @@ from typing import Any
 
 import scrapy
 from scrapy.http import TextResponse
-from sources_support import CONSTRUCTED, FETCHED_AT
 
 from scrapers.plan import Context, Fetch, Parsed
 from scrapers.registry import spider_for
 from scrapers.source_spider import SourceSpider
+from tests.support.scraper_fixtures import CONSTRUCTED, FETCHED_AT
 from warehouse.records import Document, DocumentKind
 
 GOVUK = "https://www.gov.uk"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sources_support import CONSTRUCTED, FIXTURES, context
 
 from scrapers.plan import replayed
 from scrapers.registry import SOURCE_MODULES, spider_names
 from scrapers.replay import serve_snapshot
+from tests.support.scraper_fixtures import CONSTRUCTED, FIXTURES, context
 from warehouse.config.profiles import available_profiles, load_profile
 from warehouse.config.settings import Settings
 from warehouse.config.sources import load_sources

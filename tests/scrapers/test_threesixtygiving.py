@@ -3,10 +3,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sources_support import CONSTRUCTED, assert_record_invariants, context, parse_file
-
 from scrapers.funding import threesixtygiving
 from scrapers.funding.threesixtygiving import parse_registry
+from tests.support.scraper_fixtures import (
+    CONSTRUCTED,
+    assert_record_invariants,
+    context,
+    parse_file,
+)
 from warehouse.records import DocumentKind
 
 BASE = "https://data.threesixtygiving.org"

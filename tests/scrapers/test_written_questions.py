@@ -4,16 +4,16 @@ import json
 from pathlib import Path
 
 import pytest
-from sources_support import (
+
+from scrapers.parliament import written_questions
+from scrapers.parliament.written_questions import is_truncated
+from tests.support.scraper_fixtures import (
     CONSTRUCTED,
     FETCHED_AT,
     assert_record_invariants,
     context,
     parse_file,
 )
-
-from scrapers.parliament import written_questions
-from scrapers.parliament.written_questions import is_truncated
 from warehouse.records import DocumentKind
 
 BASE = "https://questions-statements-api.parliament.uk"

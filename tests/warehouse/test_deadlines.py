@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from factories import make_document
 
+from tests.support.factories import make_document
 from warehouse.db import connect
 from warehouse.deadlines import (
     deadline,

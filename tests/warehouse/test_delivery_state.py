@@ -4,8 +4,8 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from factories import make_document
 
+from tests.support.factories import make_document
 from warehouse.db import connect
 from warehouse.delivery_state import (
     AlertDelivery,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from test_search_world import save_world
 from typer.testing import CliRunner
 
 from flows.cli import app
+from tests.support.search_world import save_world
 from warehouse.db import connect
 from warehouse.export import export_parquet
 from warehouse.labels import save_label

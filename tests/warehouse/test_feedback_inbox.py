@@ -6,8 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from factories import make_document
-
+from tests.support.factories import make_document
 from warehouse.db import connect
 from warehouse.feedback_inbox import InboxLabel, append_feedback, import_feedback, inbox_path
 from warehouse.save import save_documents

@@ -3,8 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from factories import make_document
-
+from tests.support.factories import make_document
 from warehouse.db import connect
 from warehouse.insights import load_story_candidates, save_cluster_ids, story_timeline
 from warehouse.records import Chunk, DocumentInsight, Enrichment

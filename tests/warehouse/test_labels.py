@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from factories import make_document
 
+from tests.support.factories import make_document
 from warehouse.db import connect
 from warehouse.labels import UnknownDocument, count_labels, save_label
 from warehouse.save import save_documents

@@ -4,9 +4,9 @@ import uuid
 from datetime import datetime
 
 import pytest
-from factories import make_document
 from pydantic import ValidationError
 
+from tests.support.factories import make_document
 from warehouse.records import SourceReport, canonical_url, document_id
 
 

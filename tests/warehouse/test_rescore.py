@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from factories import make_document
-
+from tests.support.factories import make_document
 from warehouse.db import connect
 from warehouse.records import ThemeScore
 from warehouse.rescore import save_rescored, stored_evidence

@@ -3,8 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from factories import make_document
-
+from tests.support.factories import make_document
 from warehouse.db import connect
 from warehouse.queries import (
     get_watermark,

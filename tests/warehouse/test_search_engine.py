@@ -4,8 +4,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_search_world import NOW, World, save_world
 
+from tests.support.search_world import NOW, World, save_world
 from warehouse.records import DocumentKind, Signal
 from warehouse.search.engine import IndexNotPublished, Searcher
 from warehouse.search.models import SearchFilters

@@ -7,8 +7,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from test_search_world import WORLD, FakeEncoder, enrich, save_world, world_document
 
+from tests.support.search_world import WORLD, FakeEncoder, enrich, save_world, world_document
 from warehouse.db import connect
 from warehouse.save import save_documents, save_enrichments
 from warehouse.search import replica

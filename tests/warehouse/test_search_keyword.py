@@ -6,8 +6,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pytest
-from test_search_world import World, save_world
 
+from tests.support.search_world import World, save_world
 from warehouse.search import keyword, segments
 from warehouse.search.replica import read_manifest, search_dir
 from warehouse.search.segments import SegmentedKeywordIndex

@@ -1,15 +1,9 @@
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "warehouse"))
-
-from test_search_world import World, save_world
-
+from tests.support.search_world import World, save_world
 from web.app import create_app
 
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from layout_checks import ARGS, CHROMIUM, layout_problems, one_line
 
 from delivery.alert_render import render_alert_html
 from delivery.alerts import FundingAlert
+from tests.support.layout_checks import ARGS, CHROMIUM, layout_problems, one_line
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package")
 SHOTS = os.environ.get("HORIZON_SCREENSHOTS")

@@ -4,7 +4,8 @@ import csv
 import io
 
 from fastapi.testclient import TestClient
-from test_search_world import World
+
+from tests.support.search_world import World
 
 
 def test_api_search_returns_ranked_results_with_scores(client: TestClient, world: World) -> None:

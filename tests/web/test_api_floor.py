@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from test_search_world import World, save_world
 
+from tests.support.search_world import World, save_world
 from warehouse.records import DocumentKind, FundingFacts, Signal
 from web.app import create_app
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from test_search_world import NOW, enrich, save_world, world_document
-
+from tests.support.search_world import NOW, enrich, save_world, world_document
 from warehouse.db import connect
 from warehouse.records import DocumentKind
 from warehouse.save import save_documents, save_enrichments

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from pathlib import Path
@@ -11,11 +10,8 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "delivery"))
-
-from brief_world import BriefWorld, save_brief_world
-from test_search_world import FakeEncoder
-
+from tests.support.brief_world import BriefWorld, save_brief_world
+from tests.support.search_world import FakeEncoder
 from web.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")

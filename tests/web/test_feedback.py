@@ -1,5 +1,5 @@
 """Feedback in `horizon web` (web/feedback.py): the signed links' confirm page and POST, and the
-search page's API. The constructed search world (tests/warehouse/test_search_world.py)."""
+search page's API. The constructed search world (tests/support/search_world.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
-from test_search_world import World
 
 from delivery.feedback_links import FeedbackLinks
+from tests.support.search_world import World
 from warehouse.db import connect
 from warehouse.feedback_inbox import import_feedback, inbox_path, read_feedback
 from web.app import create_app

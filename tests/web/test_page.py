@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from test_search_world import World
 
+from tests.support.search_world import World
 from web.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from live_server import running
-from test_search_world import World, save_world
 
+from tests.support.live_server import running
+from tests.support.search_world import World, save_world
 from warehouse.db import connect
 from warehouse.records import DocumentKind, Signal
 from warehouse.search.replica import publish_search_index

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from layout_checks import ARGS, CHROMIUM, layout_problems
-from live_server import running
-from test_search_world import World
 
+from tests.support.layout_checks import ARGS, CHROMIUM, layout_problems
+from tests.support.live_server import running
+from tests.support.search_world import World
 from web.app import create_app
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package")

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     db_path: Path | None = None  # default: <data_dir>/horizon.duckdb
     out_dir: Path = PROJECT_ROOT / "out"
     config_dir: Path = PROJECT_ROOT / "config"
+    # The checkout the deployments run in (prefect.yaml's pull step; `horizon serve` changes
+    # into it). Unset: this checkout.
+    home: Path | None = None
     samples_dir: Path = PROJECT_ROOT.parent / "shared" / "samples"
     # Third-party labelled texts the theme heads are fitted on (`horizon themes fit`).
     devsets_dir: Path = PROJECT_ROOT.parent / "shared" / "devsets"

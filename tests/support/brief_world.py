@@ -9,22 +9,18 @@ published as a search index.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
-from factories import make_document
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "warehouse"))
-
-from test_search_world import FakeEncoder
 
 from delivery.brief.config import BottomLine, BriefConfig
 from delivery.brief.model import Brief
 from delivery.brief.retrieve import BriefRequest, make_brief
 from nlp.query_encoder import QueryEncoder
+from tests.support.factories import make_document
+from tests.support.search_world import FakeEncoder
 from warehouse.config.profiles import Profile, Region, Theme
 from warehouse.db import connect
 from warehouse.records import (

@@ -2,7 +2,7 @@
 
 Each scenario stores one on-theme story and one open funding call (test_delivery_crash's
 `prepare`), points the settings at a `FaultySmtp` or `FaultyWebhook` (tests/hardening/
-smtpfaults.py), runs the digest or the alerts flow in this process several times, and returns
+smtp_faults.py), runs the digest or the alerts flow in this process several times, and returns
 what the server received and what the warehouse recorded. Used by tests/hardening/
 test_delivery_faults.py (asserted) and bench/reliability_report.py (counted).
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,14 +18,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "flows"))
-from delivery_world import RECIPIENTS
-from smtpfaults import FaultySmtp, FaultyWebhook, SmtpBehaviour
-from test_delivery_crash import prepare
-
 from delivery.outbox import REPEAT_HEADER
 from flows.digest_delivery import digest_delivery
 from flows.funding_alerts import funding_alerts
+from tests.support.delivery_crash import prepare
+from tests.support.delivery_world import RECIPIENTS
+from tests.support.smtp_faults import FaultySmtp, FaultyWebhook, SmtpBehaviour
 from warehouse.config.settings import get_settings
 from warehouse.db import connect
 

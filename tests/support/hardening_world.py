@@ -5,10 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from data_paths import DEMO_SNAPSHOT
 from prefect import flow
 
 from flows.tasks.collect import collect_sources
+from tests.support.data_paths import DEMO_SNAPSHOT
+from tests.support.fault_server import fault_server
 from warehouse.config.settings import Settings
 from warehouse.config.sources import SourceConfig, load_sources
 from warehouse.db import connect
@@ -51,3 +52,29 @@ def stored_by_source(db: str) -> dict[str, int]:
     with connect(db, read_only=True) as con:
         return dict(con.execute("SELECT source, count(*) FROM documents GROUP BY source")
                     .fetchall())
+
+
+def crawl_busy_host(tmp_path: Path, fault: str, retry_after) -> tuple[object, list, dict]:
+    host = "busy.example.org"
+    with fault_server(small_snapshot(tmp_path / "snapshot")) as server:
+        server.faults[host] = fault
+        server.retry_after = retry_after
+        [report] = collect_with(server.url, str(tmp_path / "h.duckdb"), str(tmp_path / "w"),
+                                [feed_source("busy", host)])
+        times = server.hit_times.get(host, [])
+    return report, times, stored_by_source(str(tmp_path / "h.duckdb"))
+
+
+# A child process that saves 50 documents (run with HORIZON_TEST_KILL_AT=save_documents).
+KILLED_WRITE = """
+import sys
+from datetime import UTC, datetime
+from warehouse.db import connect
+from warehouse.save import save_documents
+from warehouse.records import Document, DocumentKind
+docs = [Document(source="t", kind=DocumentKind.REGIONAL_NEWS, url=f"https://e.org/{n}",
+                 title=f"T{n}", fetched_at=datetime(2026, 11, 22, tzinfo=UTC),
+                 parser_version="t/1") for n in range(50)]
+with connect(sys.argv[1]) as con:
+    print(len(save_documents(con, docs).new))
+"""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from warehouse.config.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO_SNAPSHOT = ROOT / "demo" / "snapshot"
 
 

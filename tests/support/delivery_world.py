@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 from aiosmtpd.controller import Controller
-from factories import make_document
 
+from tests.support.factories import make_document
 from warehouse.config.settings import PROJECT_ROOT, get_settings
 from warehouse.db import connect
 from warehouse.records import Chunk, Document, DocumentInsight, Enrichment, ThemeScore

@@ -22,8 +22,9 @@ from pathlib import Path
 import yaml
 
 from scrapers.govuk.parse import parse_content_item
+from tests.support.data_paths import ROOT
 
-DATA = Path(__file__).parent / "data"
+DATA = ROOT / "bench" / "data"
 TEST_SHARE = 0.4
 
 

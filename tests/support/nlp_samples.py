@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from factories import make_document
-
 from scrapers.govuk.parse import parse_content_item
+from tests.support.factories import make_document
 from warehouse.records import Document, DocumentKind
 
 FETCHED_AT = datetime(2026, 1, 5, 6, 0, tzinfo=UTC)

@@ -3,17 +3,12 @@ tables filled for the real WMCA profile, and the search replica published (for C
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from people_samples import ROOT, demo_documents
-
-sys.path.insert(0, str(ROOT / "tests" / "warehouse"))
-
-from test_search_world import NOW, FakeEncoder, enrich
-
 from flows.tasks.people import refresh_people
+from tests.support.people_samples import ROOT, demo_documents
+from tests.support.search_world import NOW, FakeEncoder, enrich
 from warehouse.config.profiles import load_profile
 from warehouse.db import connect
 from warehouse.save import save_documents, save_enrichments

@@ -10,10 +10,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from data_paths import DEMO_SNAPSHOT
-from factories import make_document
-
+from delivery.alerts import FundingAlert
 from scrapers.govuk.parse import parse_content_item
+from tests.support.data_paths import DEMO_SNAPSHOT
+from tests.support.factories import make_document
 from warehouse.config.profiles import Profile, Region, Theme
 from warehouse.records import (
     ApplicantType,
@@ -29,7 +29,7 @@ SEEN = datetime(2026, 11, 22, 6, 5, tzinfo=UTC)
 NOW = datetime(2026, 11, 22, 7, 0, tzinfo=UTC)  # 07:00 in London (GMT)
 
 
-def test_profile(**digest: Any) -> Profile:
+def sample_profile(**digest: Any) -> Profile:
     return Profile(
         id="test", name="Test Combined Authority", short_name="TCA", mayor="Jo Mayor",
         region=Region(name="Testshire", places=["Birmingham", "Coventry"],
@@ -43,8 +43,6 @@ def test_profile(**digest: Any) -> Profile:
         digest=digest,
     )
 
-
-test_profile.__test__ = False  # a builder, not a test
 
 
 def scored(
@@ -187,3 +185,19 @@ def demo_profile() -> Profile:
         ],
         sources=["govuk_news"],
     )
+
+
+CLOSES = datetime(2026, 12, 18, 17, 0, tzinfo=UTC)
+
+
+def sample_alert(**overrides) -> FundingAlert:
+    values = dict(
+        key="wmca:x:new", kind="new", profile="wmca", authority="WMCA",
+        document_id="6f1c7a4e-2b0d-4a34-9d5e-1b6f4f2c9a11",
+        title="Bus franchising capability fund", url="https://www.gov.uk/fund",
+        source="find_a_grant", funder="Department for Transport",
+        amount="up to £5 million per award", opens_at=None, closes_at=CLOSES,
+        applicants="combined authority", eligibility="Open to combined authorities.",
+        reason="Transport (0.82).", fingerprint="closes=x",
+    )
+    return FundingAlert(**{**values, **overrides})
