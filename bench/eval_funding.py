@@ -20,9 +20,9 @@ from pathlib import Path
 import yaml
 
 from bench.at_revision import module_at
+from bench.labelled_items import content_item_document, text_sample_document
 from nlp.config import load_nlp_config, load_yaml_mapping
 from nlp.funding import extract_funding, parse_funding_terms
-from scrapers.govuk.parse import parse_content_item
 from warehouse.config.profiles import load_profile
 from warehouse.config.settings import Settings
 from warehouse.records import Document, DocumentKind, FundingFacts
@@ -36,19 +36,16 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def fixture_document(item: dict, samples_dir: Path) -> Document:
-    if "govuk" in item or "demo" in item:
-        folder = (samples_dir / "govuk/content_api" if "govuk" in item
-                  else ROOT / "demo/snapshot/govuk/content_api")
-        raw = (folder / (item.get("govuk") or item["demo"])).read_bytes()
-        return parse_content_item(raw, source="govuk", fetched_at=NOW)
+    parsed = content_item_document(item, samples_dir, source="govuk", fetched_at=NOW)
+    if parsed is not None:
+        return parsed
+    url = f"https://bench.invalid/{item['id']}"
     if "sample" in item:
-        lines = [x.strip() for x in (samples_dir / item["sample"]).read_text().splitlines()]
-        lines = [x for x in lines if x]
-        title, body, kind = lines[0], "\n".join(lines[1:]), DocumentKind.OTHER
-    else:
-        title, body, kind = item["title"], item["text"], DocumentKind(item.get("kind", "other"))
-    return Document(source="bench", kind=kind, url=f"https://bench.invalid/{item['id']}",
-                    title=title, body_text=body, fetched_at=NOW, parser_version="bench/1")
+        return text_sample_document(samples_dir / item["sample"], source="bench",
+                                    kind=DocumentKind.OTHER, url=url, fetched_at=NOW)
+    return Document(source="bench", kind=DocumentKind(item.get("kind", "other")), url=url,
+                    title=item["title"], body_text=item["text"], fetched_at=NOW,
+                    parser_version="bench/1")
 
 
 def field_correct(name: str, facts: FundingFacts | None, gold: dict) -> bool:

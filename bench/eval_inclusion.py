@@ -21,13 +21,13 @@ from pathlib import Path
 import yaml
 
 from bench.at_revision import module_at
+from bench.labelled_items import content_item_document, text_sample_document
 from delivery.gate import INCLUDE, OWN_NOTICE, judge
 from nlp.config import load_nlp_config, load_yaml_mapping
 from nlp.funding import extract_funding, parse_funding_terms
 from nlp.kit import authority_pattern
 from nlp.places import build_gazetteer, find_mentions, score_region
 from nlp.signals import classify_signal, parse_signal_lexicon
-from scrapers.govuk.parse import parse_content_item
 from warehouse.config.profiles import load_profile
 from warehouse.config.settings import Settings
 from warehouse.records import Document, DocumentInsight, DocumentKind, ScoredDocument
@@ -38,17 +38,13 @@ FETCHED = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 
 
 def load_document(item: dict, samples_dir: Path) -> Document:
-    if "govuk" in item or "demo" in item:
-        folder = (samples_dir / "govuk/content_api" if "govuk" in item
-                  else ROOT / "demo/snapshot/govuk/content_api")
-        raw = (folder / (item.get("govuk") or item["demo"])).read_bytes()
-        return parse_content_item(raw, source="govuk_news", fetched_at=FETCHED)
-    lines = [x.strip() for x in (samples_dir / item["regional"]).read_text().splitlines()]
-    lines = [x for x in lines if x]
-    return Document(source="regional",
-                    kind=DocumentKind.NEWS, url=f"https://bench.invalid/{item['regional']}",
-                    title=lines[0][:300], body_text="\n".join(lines[1:]), fetched_at=FETCHED,
-                    parser_version="bench/1")
+    parsed = content_item_document(item, samples_dir, source="govuk_news", fetched_at=FETCHED)
+    if parsed is not None:
+        return parsed
+    return text_sample_document(samples_dir / item["regional"], source="regional",
+                                kind=DocumentKind.NEWS,
+                                url=f"https://bench.invalid/{item['regional']}",
+                                fetched_at=FETCHED, title_chars=300)
 
 
 class Judge:

@@ -7,8 +7,8 @@ Data (each figure says which):
     TheyWorkForYou, UK Web Archive) mapped to the profile's themes by label name. Its "test" split
     (nlp/theme_data.split_of) was never used to fit a weight, a calibration or a threshold.
   - recorded samples: ../shared/samples GOV.UK content items (labels from their taxons by name,
-    or by us) and other real samples, from tests/support/themeset.py. EVALUATION ONLY: nothing is fitted
-    or chosen on them. Scored as title only and as full text.
+    or by us) and other real samples, from tests/support/themeset.py. EVALUATION ONLY: nothing
+    is fitted or chosen on them. Scored as title only and as full text.
   - own set: the hand-written texts of bench/data (written and labelled by us).
 
 Models, all in the same run:

@@ -221,10 +221,14 @@ def collection_loss(base: Path) -> list[tuple[str, bool, int, int]]:
     """Issue 12's collection scenarios (constructed items, loopback servers)."""
     from datetime import timedelta
 
-    from tests.support.collection_cases import DEEP, ODD, SEPARATORS, collect_once
-    from tests.support.fault_server import FAULTS, fault_server, rss
+    from tests.support.collection_cases import (
+        DEEP,
+        ODD,
+        SEPARATORS,
+        collect_once,
+        truncated_feed_runs,
+    )
     from tests.support.govuk_server import START, govuk_server, govuk_source
-    from tests.support.hardening_world import feed_source, small_snapshot
 
     def rows(db: Path) -> tuple[int, int]:
         with connect(db, read_only=True) as con:
@@ -269,16 +273,7 @@ def collection_loss(base: Path) -> list[tuple[str, bool, int, int]]:
                   distinct == len(SEPARATORS) and report.health == "ok",
                   len(SEPARATORS) - distinct, count - distinct))
     folder = base / "truncated"
-    host = "cut-feed.example.org"
-    body = rss(host, [("first", "Alpha fund", "Tue, 17 Nov 2026 09:00:00 +0000"),
-                      ("second", "Beta partial", "Wed, 18 Nov 2026 10:30:00 +0000")])
-    with fault_server(small_snapshot(folder / "snapshot")) as server:
-        FAULTS["truncated_feed"] = lambda h, host, rest: h.reply(200, body[:-60])
-        server.faults[host] = "truncated_feed"
-        cut = once(server.url, folder, feed_source("cut_feed", host))
-        stored_cut = rows(folder / "h.duckdb")[1]
-        server.faults[host] = "ok_feed"
-        healed = once(server.url, folder, feed_source("cut_feed", host))
+    cut, stored_cut, healed = truncated_feed_runs(folder)
     count, distinct = rows(folder / "h.duckdb")
     lines.append(("truncated feed: failing with its reason, nothing stored, then healed",
                   cut.health == "failing" and stored_cut == 0 and healed.new == 2,

@@ -176,7 +176,8 @@ def test_layout_env_example_defaults_are_the_settings_defaults() -> None:
     for name, field in Settings.model_fields.items():
         found = re.search(rf"^HORIZON_{name.upper()}=(.+)$", example, re.MULTILINE)
         default = field.default
-        if found and str(getattr(default, "get_secret_value", lambda: default)()) != found[1]:
+        shown = default.get_secret_value() if hasattr(default, "get_secret_value") else default
+        if found and str(shown) != found[1]:
             wrong[name] = (found[1], default)
     assert wrong == {}
 
@@ -221,10 +222,8 @@ def test_layout_doc_links_resolve(doc: Path) -> None:
             continue
         file_part, _, anchor = target.partition("#")
         linked = (doc.parent / file_part).resolve() if file_part else doc
-        if not linked.exists():
-            broken.append(target)
-        elif anchor and linked.suffix == ".md" and anchor not in _anchors(
-                linked.read_text(encoding="utf-8")):
+        if not linked.exists() or (anchor and linked.suffix == ".md" and anchor not in _anchors(
+                linked.read_text(encoding="utf-8"))):
             broken.append(target)
     assert broken == []
 

@@ -3,34 +3,19 @@
 from __future__ import annotations
 
 import json
-import zlib
 from pathlib import Path
 
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 import flows.tasks.enrich
 from flows.cli import app
-
-
-class _BagOfWords:
-    """Deterministic stand-in for the sentence encoder (the real one is tested in tests/nlp)."""
-
-    dimension = 384
-    version = "bag-of-words"
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        vectors = np.full((len(texts), self.dimension), 0.01, dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                vectors[row, zlib.crc32(word.encode()) % self.dimension] += 1.0
-        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+from tests.support.nlp_fakes import HashingEncoder
 
 
 @pytest.fixture
 def fake_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(flows.tasks.enrich, "encoder_for", lambda config_dir: _BagOfWords())
+    monkeypatch.setattr(flows.tasks.enrich, "encoder_for", lambda config_dir: HashingEncoder())
     monkeypatch.setattr(flows.tasks.enrich, "_kits", {})
 
 

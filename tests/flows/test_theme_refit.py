@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from nlp.kit import build_kit, load_theme_model
 from nlp.theme_fit import FitSettings, Labelled, fit_profile_heads, stack_labelled
 from nlp.themes import document_vector, theme_probabilities
 from tests.support.factories import make_document
+from tests.support.nlp_fakes import HashingEncoder
 from warehouse.config.profiles import load_profile
 from warehouse.config.settings import Settings
 from warehouse.db import connect
@@ -47,25 +47,13 @@ TITLES = {  # constructed: (title, the theme the office says it is)
 }
 
 
-class _BagOfWords:
-    dimension = 384
-    version = "bag-of-words"
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        vectors = np.full((len(texts), self.dimension), 0.01, dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                vectors[row, zlib.crc32(word.encode()) % self.dimension] += 1.0
-        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-
-
 def _warehouse(path: Path | str = ":memory:"):
     """A warehouse of the constructed documents, enriched with phrase heads, and office labels:
     right theme for each, `irrelevant` for the dead fish, one `no` on the mixed one's transport."""
     con = connect(path)
     profile = load_profile(CONFIG, "wmca")
     config = load_nlp_config(CONFIG)
-    encoder = _BagOfWords()
+    encoder = HashingEncoder()
     documents = {key: make_document(url=f"https://example.org/{key}", title=title, summary="",
                                     body_text=title) for key, (title, _) in TITLES.items()}
     save_documents(con, list(documents.values()))
@@ -169,7 +157,7 @@ def _devset(folder: Path) -> None:
 
 @pytest.fixture
 def refit_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(flows.tasks.enrich, "encoder_for", lambda config_dir: _BagOfWords())
+    monkeypatch.setattr(flows.tasks.enrich, "encoder_for", lambda config_dir: HashingEncoder())
     monkeypatch.setattr(flows.tasks.enrich, "_kits", {})
     flows.tasks.enrich.nlp_config.cache_clear()
     config = _config_with_heads(tmp_path)
@@ -191,7 +179,7 @@ def test_cli_themes_refit_writes_heads_the_enrichment_loads(refit_env: Path) -> 
     assert result.exit_code == 0, result.output
     assert "learned from 7 office labels on 6 documents" in " ".join(result.output.split())
     config_dir = refit_env / "config"
-    model = load_theme_model(load_profile(config_dir, "wmca"), _BagOfWords(),
+    model = load_theme_model(load_profile(config_dir, "wmca"), HashingEncoder(),
                              load_nlp_config(config_dir), config_dir)
     assert model.version.startswith("heads-wmca-") and model.version.endswith("-office7")
     with connect(db) as con:

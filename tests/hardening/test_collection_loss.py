@@ -19,7 +19,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.support.collection_cases import DEEP, ODD, SEPARATORS, collect_once
+from tests.support.collection_cases import (
+    DEEP,
+    ODD,
+    SEPARATORS,
+    collect_once,
+    truncated_feed_runs,
+)
 from tests.support.fault_server import fault_server, rss
 from tests.support.govuk_server import START, govuk_server, govuk_source
 from tests.support.hardening_world import feed_source, small_snapshot
@@ -107,18 +113,9 @@ def test_title_with_any_line_separator_is_stored(tmp_path: Path, separator: str)
 
 
 def test_truncated_feed_fails_with_reason_and_stores_nothing(tmp_path: Path) -> None:
-    host = "cut-feed.example.org"
-    body = rss(host, [("first", "Alpha fund", "Tue, 17 Nov 2026 09:00:00 +0000"),
-                      ("second", "Beta partial", "Wed, 18 Nov 2026 10:30:00 +0000")])
-    with fault_server(small_snapshot(tmp_path / "snapshot")) as server:
-        from tests.support.fault_server import FAULTS
-        FAULTS["truncated_feed"] = lambda h, host, rest: h.reply(200, body[:-60])
-        server.faults[host] = "truncated_feed"
-        source = feed_source("cut_feed", host)
-        report = run(server.url, tmp_path, source)
-        server.faults[host] = "ok_feed"
-        healed = run(server.url, tmp_path, source)
+    report, stored, healed = truncated_feed_runs(tmp_path)
     assert report.health == "failing" and "truncated document" in " ".join(report.errors)
+    assert stored == 0
     assert healed.health == "ok" and healed.new == 2
 
 

@@ -20,12 +20,7 @@ from datetime import UTC, datetime
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.support.delivery_crash import (
-    HoldingSmtp,
-    horizon,
-    kill_during_send,
-    prepare,
-)
+from tests.support.delivery_crash import HoldingSmtp, horizon, kill_during_send, prepare
 from tests.support.delivery_world import RECIPIENTS, free_port
 
 pytestmark = pytest.mark.slow

@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.hardening_world import (
-    HEALTHY,
-    HEALTHY_NEW,
-    stored_by_source,
-)
+from tests.support.hardening_world import HEALTHY, HEALTHY_NEW, stored_by_source
 from tests.support.source_faults import FAULTY, TOLERATED, run_faults
 from warehouse.db import connect
 from warehouse.queries import get_watermark

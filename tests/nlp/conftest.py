@@ -26,6 +26,11 @@ def wmca(config_dir: Path) -> Profile:
     return load_profile(config_dir, "wmca")
 
 
+@pytest.fixture(scope="session")
+def cpca(config_dir: Path) -> Profile:
+    return load_profile(config_dir, "cpca")
+
+
 @pytest.fixture
 def fake_encoder() -> HashingEncoder:
     return HashingEncoder()

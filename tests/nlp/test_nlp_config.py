@@ -61,28 +61,15 @@ def test_nlp_config_bad_field_names_file_and_field(tmp_path: Path) -> None:
     assert "encoder.dimension" in str(error.value)
 
 
-def test_nlp_config_missing_field_is_named(tmp_path: Path) -> None:
-    path = _write(tmp_path, "encoder: {package: p, name: n, dimension: 3}\n")
-    with pytest.raises(NlpConfigError, match="field model_version"):
-        load_nlp_config_file(path)
-
-
-def test_nlp_config_unknown_field_is_named(tmp_path: Path) -> None:
-    path = _write(tmp_path, GOOD + "chunking: {target_wordz: 10}\n")
-    with pytest.raises(NlpConfigError, match=r"chunking\.target_wordz"):
-        load_nlp_config_file(path)
-
-
-def test_nlp_config_inconsistent_chunk_sizes_rejected(tmp_path: Path) -> None:
-    path = _write(tmp_path, GOOD + "chunking: {target_words: 300, max_words: 200}\n")
-    with pytest.raises(NlpConfigError, match="chunking"):
-        load_nlp_config_file(path)
-
-
-def test_nlp_config_threshold_out_of_range_rejected(tmp_path: Path) -> None:
-    path = _write(tmp_path, GOOD + "themes: {thresholds: {wmca: {housing: 1.5}}}\n")
-    with pytest.raises(NlpConfigError, match=r"thresholds\.wmca\.housing"):
-        load_nlp_config_file(path)
+@pytest.mark.parametrize(("text", "names"), [
+    ("encoder: {package: p, name: n, dimension: 3}\n", "field model_version"),  # missing
+    (GOOD + "chunking: {target_wordz: 10}\n", r"chunking\.target_wordz"),  # unknown
+    (GOOD + "chunking: {target_words: 300, max_words: 200}\n", "chunking"),  # inconsistent
+    (GOOD + "themes: {thresholds: {wmca: {housing: 1.5}}}\n", r"thresholds\.wmca\.housing"),
+], ids=["missing-field", "unknown-field", "chunk-sizes", "threshold-range"])
+def test_nlp_config_bad_file_error_names_the_field(tmp_path: Path, text: str, names: str) -> None:
+    with pytest.raises(NlpConfigError, match=names):
+        load_nlp_config_file(_write(tmp_path, text))
 
 
 def test_nlp_config_invalid_yaml_names_line(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Source evidence for themes (nlp/theme_evidence.py): taxons and organisations shift the odds.
 
-Constructed documents (tests/support/factories.py) and the hashing stand-in encoder; the maps are the
-committed config/theme_evidence.yaml and config/govuk_taxon_themes.yaml.
+Constructed documents (tests/support/factories.py) and the hashing stand-in encoder; the maps
+are the committed config/theme_evidence.yaml and config/govuk_taxon_themes.yaml.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Shared fixtures for the scraper tests: constructed fixtures (scraper_fixtures.CONSTRUCTED) and
+"""Shared fixtures for the scraper tests: constructed fixtures (source_fixtures.CONSTRUCTED) and
 the recorded real payloads from Settings().samples_dir.
 
 Without the samples folder the tests over it are skipped with one reason (tests/conftest.py).
@@ -14,7 +14,7 @@ import pytest
 
 from scrapers.replay import serve_snapshot
 from tests.support.data_paths import samples_missing
-from tests.support.scraper_fixtures import GOVUK_CONTENT
+from tests.support.source_fixtures import GOVUK_CONTENT
 from warehouse.config.settings import Settings
 
 FETCHED_AT = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)

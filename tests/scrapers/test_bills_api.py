@@ -8,7 +8,7 @@ import pytest
 from scrapers.errors import ParseError
 from scrapers.parliament import bills_api
 from scrapers.parliament.bills_api import parse_bill
-from tests.support.scraper_fixtures import (
+from tests.support.source_fixtures import (
     CONSTRUCTED,
     FETCHED_AT,
     assert_record_invariants,

@@ -6,7 +6,7 @@ import pytest
 
 from scrapers.errors import ParseError
 from scrapers.parliament.bills_rss import parse_bills_feed
-from tests.support.scraper_fixtures import CONSTRUCTED, FETCHED_AT, assert_record_invariants
+from tests.support.source_fixtures import CONSTRUCTED, FETCHED_AT, assert_record_invariants
 from warehouse.records import DocumentKind
 
 

@@ -7,12 +7,7 @@ import pytest
 
 from scrapers.errors import ParseError
 from scrapers.funding import contracts_finder
-from tests.support.scraper_fixtures import (
-    CONSTRUCTED,
-    assert_record_invariants,
-    context,
-    parse_file,
-)
+from tests.support.source_fixtures import CONSTRUCTED, assert_record_invariants, context, parse_file
 from warehouse.records import DocumentKind
 
 BASE = "https://www.contractsfinder.service.gov.uk"

@@ -7,12 +7,8 @@ from pathlib import Path
 import pytest
 
 from scrapers.funding import find_a_grant
-from tests.support.scraper_fixtures import (
-    CONSTRUCTED,
-    assert_record_invariants,
-    context,
-    parse_file,
-)
+from tests.support.live_sources import live_listing_then_page
+from tests.support.source_fixtures import CONSTRUCTED, assert_record_invariants, context, parse_file
 from warehouse.records import ApplicantType, DocumentKind
 
 BASE = "https://www.find-government-grants.service.gov.uk"
@@ -64,11 +60,4 @@ def test_find_a_grant_page_without_next_data_reads_the_summary_list(tmp_path: Pa
 
 @pytest.mark.live
 def test_find_a_grant_live_listing_and_advert_parse() -> None:
-    import httpx
-
-    listing = find_a_grant.start(CTX)[0]
-    parsed = find_a_grant.parse(listing, httpx.get(listing.url, timeout=30).content, CTX)
-    assert parsed.follow
-    advert = parsed.follow[0]
-    record = find_a_grant.parse(advert, httpx.get(advert.url, timeout=30).content, CTX)
-    assert record.documents[0].closes_at is not None
+    assert live_listing_then_page(find_a_grant, CTX).closes_at is not None

@@ -6,12 +6,7 @@ from __future__ import annotations
 import pytest
 
 from scrapers.funding import find_a_tender
-from tests.support.scraper_fixtures import (
-    CONSTRUCTED,
-    assert_record_invariants,
-    context,
-    parse_file,
-)
+from tests.support.source_fixtures import CONSTRUCTED, assert_record_invariants, context, parse_file
 from warehouse.records import DocumentKind
 
 BASE = "https://www.find-tender.service.gov.uk"

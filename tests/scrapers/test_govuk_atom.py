@@ -10,7 +10,7 @@ import pytest
 from scrapers.errors import ParseError
 from scrapers.govuk import atom_source
 from scrapers.govuk.atom import parse_atom_pages
-from tests.support.scraper_fixtures import CONSTRUCTED, FETCHED_AT, context, parse_file
+from tests.support.source_fixtures import CONSTRUCTED, FETCHED_AT, context, parse_file
 
 BASE = "https://www.gov.uk"
 FOLDER = CONSTRUCTED["govuk_atom"]

@@ -19,7 +19,7 @@ from scrapers.govuk.search import (
     search_url,
 )
 from scrapers.plan import Capped, Context, Parsed
-from tests.support.scraper_fixtures import CONSTRUCTED, GOVUK_CONTENT, context, parse_file
+from tests.support.source_fixtures import CONSTRUCTED, GOVUK_CONTENT, context, parse_file
 
 
 def _search_samples(govuk_samples: Path) -> list[Path]:

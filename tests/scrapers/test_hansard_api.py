@@ -9,12 +9,8 @@ import pytest
 
 from scrapers.errors import ParseError
 from scrapers.parliament import hansard_api
-from tests.support.scraper_fixtures import (
-    CONSTRUCTED,
-    assert_record_invariants,
-    context,
-    parse_file,
-)
+from tests.support.live_sources import live_listing_then_page
+from tests.support.source_fixtures import CONSTRUCTED, assert_record_invariants, context, parse_file
 from warehouse.records import DocumentKind
 
 BASE = "https://hansard-api.parliament.uk"
@@ -68,13 +64,4 @@ def test_hansard_api_debate_without_overview_is_a_parse_error(tmp_path: Path) ->
 
 @pytest.mark.live
 def test_hansard_api_live_search_and_debate_parse() -> None:
-    import httpx
-
-    from scrapers.plan import Fetch
-
-    search = hansard_api.start(CTX)[0]
-    parsed = hansard_api.parse(search, httpx.get(search.url, timeout=30).content, CTX)
-    assert parsed.follow, "a week of sittings lists some debates"
-    debate = parsed.follow[0]
-    record = hansard_api.parse(debate, httpx.get(debate.url, timeout=30).content, CTX)
-    assert record.documents[0].title and isinstance(debate, Fetch)
+    assert live_listing_then_page(hansard_api, CTX).title

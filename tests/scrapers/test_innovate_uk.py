@@ -5,12 +5,8 @@ from __future__ import annotations
 import pytest
 
 from scrapers.funding import innovate_uk
-from tests.support.scraper_fixtures import (
-    CONSTRUCTED,
-    assert_record_invariants,
-    context,
-    parse_file,
-)
+from tests.support.live_sources import live_listing_then_page
+from tests.support.source_fixtures import CONSTRUCTED, assert_record_invariants, context, parse_file
 from warehouse.records import ApplicantType, DocumentKind
 
 BASE = "https://apply-for-innovation-funding.service.gov.uk"
@@ -48,11 +44,4 @@ def test_innovate_uk_overview_fields() -> None:
 
 @pytest.mark.live
 def test_innovate_uk_live_search_and_overview_parse() -> None:
-    import httpx
-
-    search = innovate_uk.start(CTX)[0]
-    parsed = innovate_uk.parse(search, httpx.get(search.url, timeout=30).content, CTX)
-    assert parsed.follow
-    page = parsed.follow[0]
-    record = innovate_uk.parse(page, httpx.get(page.url, timeout=30).content, CTX)
-    assert record.documents[0].closes_at is not None
+    assert live_listing_then_page(innovate_uk, CTX).closes_at is not None

@@ -9,12 +9,7 @@ import pytest
 
 from scrapers.errors import ParseError
 from scrapers.regional import news_feed
-from tests.support.scraper_fixtures import (
-    CONSTRUCTED,
-    assert_record_invariants,
-    context,
-    parse_file,
-)
+from tests.support.source_fixtures import CONSTRUCTED, assert_record_invariants, context, parse_file
 from warehouse.records import DocumentKind
 
 FOLDER = CONSTRUCTED["news_feed"]

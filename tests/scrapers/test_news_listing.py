@@ -6,12 +6,7 @@ import pytest
 
 from scrapers.errors import ParseError
 from scrapers.regional import news_listing
-from tests.support.scraper_fixtures import (
-    CONSTRUCTED,
-    assert_record_invariants,
-    context,
-    parse_file,
-)
+from tests.support.source_fixtures import CONSTRUCTED, assert_record_invariants, context, parse_file
 from warehouse.config.settings import Settings
 from warehouse.config.sources import load_sources
 from warehouse.records import DocumentKind

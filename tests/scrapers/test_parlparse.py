@@ -8,7 +8,7 @@ import pytest
 from scrapers.errors import ParseError
 from scrapers.parliament import parlparse
 from scrapers.parliament.parlparse import parse_parlparse, pick_files
-from tests.support.scraper_fixtures import (
+from tests.support.source_fixtures import (
     CONSTRUCTED,
     FETCHED_AT,
     assert_record_invariants,

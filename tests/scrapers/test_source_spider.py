@@ -15,7 +15,7 @@ from scrapy.http import TextResponse
 from scrapers.plan import Context, Fetch, Parsed
 from scrapers.registry import spider_for
 from scrapers.source_spider import SourceSpider
-from tests.support.scraper_fixtures import CONSTRUCTED, FETCHED_AT
+from tests.support.source_fixtures import CONSTRUCTED, FETCHED_AT
 from warehouse.records import Document, DocumentKind
 
 GOVUK = "https://www.gov.uk"

@@ -13,7 +13,7 @@ import pytest
 from scrapers.plan import replayed
 from scrapers.registry import SOURCE_MODULES, spider_names
 from scrapers.replay import serve_snapshot
-from tests.support.scraper_fixtures import CONSTRUCTED, FIXTURES, context
+from tests.support.source_fixtures import CONSTRUCTED, FIXTURES, context
 from warehouse.config.profiles import available_profiles, load_profile
 from warehouse.config.settings import Settings
 from warehouse.config.sources import load_sources

@@ -5,12 +5,7 @@ from pathlib import Path
 
 from scrapers.funding import threesixtygiving
 from scrapers.funding.threesixtygiving import parse_registry
-from tests.support.scraper_fixtures import (
-    CONSTRUCTED,
-    assert_record_invariants,
-    context,
-    parse_file,
-)
+from tests.support.source_fixtures import CONSTRUCTED, assert_record_invariants, context, parse_file
 from warehouse.records import DocumentKind
 
 BASE = "https://data.threesixtygiving.org"

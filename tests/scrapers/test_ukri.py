@@ -5,12 +5,8 @@ from __future__ import annotations
 import pytest
 
 from scrapers.funding import ukri
-from tests.support.scraper_fixtures import (
-    CONSTRUCTED,
-    assert_record_invariants,
-    context,
-    parse_file,
-)
+from tests.support.live_sources import live_listing_then_page
+from tests.support.source_fixtures import CONSTRUCTED, assert_record_invariants, context, parse_file
 from warehouse.records import ApplicantType, DocumentKind
 
 FOLDER = CONSTRUCTED["ukri"]
@@ -48,11 +44,4 @@ def test_ukri_opportunity_fields() -> None:
 
 @pytest.mark.live
 def test_ukri_live_feed_and_page_parse() -> None:
-    import httpx
-
-    feed = ukri.start(CTX)[0]
-    parsed = ukri.parse(feed, httpx.get(feed.url, timeout=30).content, CTX)
-    assert parsed.follow
-    page = parsed.follow[0]
-    record = ukri.parse(page, httpx.get(page.url, timeout=30, follow_redirects=True).content, CTX)
-    assert record.documents[0].closes_at is not None
+    assert live_listing_then_page(ukri, CTX).closes_at is not None

@@ -7,7 +7,7 @@ import pytest
 
 from scrapers.parliament import written_questions
 from scrapers.parliament.written_questions import is_truncated
-from tests.support.scraper_fixtures import (
+from tests.support.source_fixtures import (
     CONSTRUCTED,
     FETCHED_AT,
     assert_record_invariants,

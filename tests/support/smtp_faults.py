@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -40,7 +40,27 @@ class SmtpBehaviour:
     final_reply_delay: float = 0.0  # seconds before the reply to the final "."
 
 
-class FaultySmtp:
+class _LoopbackServer:
+    """A socketserver on 127.0.0.1 served from a daemon thread while the `with` block runs."""
+
+    server: socketserver.BaseServer
+
+    def _serve(self, server: socketserver.BaseServer) -> None:
+        self.server = server
+        server.daemon_threads = True  # type: ignore[attr-defined]
+        self.thread = threading.Thread(target=server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+class FaultySmtp(_LoopbackServer):
     def __init__(self, behaviour: SmtpBehaviour | None = None) -> None:
         self.behaviour = behaviour or SmtpBehaviour()
         self.accepted: list[Accepted] = []
@@ -51,19 +71,9 @@ class FaultySmtp:
             def handle(self) -> None:
                 outer._session(self)
 
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self._serve(socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler))
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> FaultySmtp:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
 
     def per_recipient(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -127,7 +137,7 @@ class Post:
     body: dict[str, Any]
 
 
-class FaultyWebhook:
+class FaultyWebhook(_LoopbackServer):
     """`delay`: seconds before answering; `quote`: answer 404 quoting the URL's pieces."""
 
     def __init__(self, delay: float = 0.0, quote: bool = False) -> None:
@@ -160,19 +170,9 @@ class FaultyWebhook:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self._serve(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> FaultyWebhook:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
 
 
 def closed_port() -> int:
