@@ -20,19 +20,10 @@ from delivery.brief.model import Brief
 from delivery.brief.retrieve import BriefRequest, make_brief
 from nlp.query_encoder import QueryEncoder
 from tests.support.factories import make_document
-from tests.support.search_world import FakeEncoder
+from tests.support.search_world import FakeEncoder, enrich
 from warehouse.config.profiles import Profile, Region, Theme
 from warehouse.db import connect
-from warehouse.records import (
-    ApplicantType,
-    Chunk,
-    DocumentInsight,
-    DocumentKind,
-    Enrichment,
-    FundingFacts,
-    Signal,
-    ThemeScore,
-)
+from warehouse.records import ApplicantType, DocumentKind, FundingFacts, Signal
 from warehouse.save import save_documents, save_enrichments
 from warehouse.search.engine import Searcher
 from warehouse.search.replica import publish_search_index
@@ -144,22 +135,14 @@ def save_brief_world(db: Path) -> BriefWorld:
                             published_at=_day(d), updated_at=_day(d), **extra)
         ids[slug] = doc.id
         documents.append(doc)
-        texts = [f"{title}\n{summary}", body]
-        chunks = [Chunk.of(doc.id, i, t) for i, t in enumerate(texts)]
         themes = [] if slug == "fishing" else ["transport"]
         lead = lead or doc.id
         reason = {Signal.OPPORTUNITY: f'Opportunity: money for the region - "{body[:70]}…"',
                   Signal.THREAT: f'Threat: funding cut - "{body.split(". ")[0]}."'}.get(signal, "")
-        insight = DocumentInsight(
-            document_id=doc.id, profile="wmca", signal=signal, signal_score=0.7,
-            signal_reason=reason, region_score=0.8 if places else 0.0, places=places,
-            funding=funding, cluster_id=None if slug == "fishing" else lead,
-            model_version="fake")
-        enrichments.append(Enrichment(
-            document_id=doc.id, chunks=chunks, embeddings=fake.encode(texts).tolist(),
-            theme_scores=[ThemeScore(document_id=doc.id, profile="wmca", theme=t, score=0.8,
-                                     above_threshold=True, model_version="fake")
-                          for t in themes], insight=insight, model_version="fake"))
+        enrichments.append(enrich(
+            doc, fake, themes, signal, 0.8 if places else 0.0, funding,
+            texts=[f"{title}\n{summary}", body], evidence="", signal_reason=reason, places=places,
+            cluster_id=None if slug == "fishing" else lead))
     with connect(db) as con:
         save_documents(con, documents, now=NOW)
         save_enrichments(con, enrichments, profile="wmca",

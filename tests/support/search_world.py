@@ -94,18 +94,24 @@ def world_document(slug: str, kind, source, published, title, body, funding=None
 
 
 def enrich(document: Document, encoder: FakeEncoder, themes=(), signal=Signal.NEUTRAL,
-           region=0.0, funding=None, profile="wmca") -> Enrichment:
-    texts = [document.title, document.body_text]
+           region=0.0, funding=None, profile="wmca", *, texts: list[str] | None = None,
+           evidence: str | None = None, **insight: object) -> Enrichment:
+    """Chunks (the title and the body, or `texts`), their fake vectors, a 0.8 score for each
+    theme (its evidence the body's start, or `evidence`) and an insight; `insight` sets further
+    DocumentInsight fields (places, reason...)."""
+    texts = texts or [document.title, document.body_text]
     chunks = [Chunk.of(document.id, i, text) for i, text in enumerate(texts)]
     vectors = encoder.encode(texts).tolist()
     scores = [ThemeScore(document_id=document.id, profile=profile, theme=t, score=0.8,
-                         above_threshold=True, evidence=document.body_text[:60],
+                         above_threshold=True,
+                         evidence=document.body_text[:60] if evidence is None else evidence,
                          model_version="fake") for t in themes]
-    insight = DocumentInsight(document_id=document.id, profile=profile, signal=signal,
-                              signal_score=0.7, signal_reason=f"{signal.value} words",
-                              region_score=region, funding=funding, model_version="fake")
+    fields = {"signal_reason": f"{signal.value} words", **insight}
+    row = DocumentInsight(document_id=document.id, profile=profile, signal=signal,
+                          signal_score=0.7, region_score=region, funding=funding,
+                          model_version="fake", **fields)
     return Enrichment(document_id=document.id, chunks=chunks, embeddings=vectors,
-                      theme_scores=scores, insight=insight, model_version="fake")
+                      theme_scores=scores, insight=row, model_version="fake")
 
 
 def save_world(db: Path, rows=WORLD, *, publish: bool = True) -> World:
