@@ -8,38 +8,26 @@ import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NONE
+from prefect import flow, get_run_logger
 
-from delivery.digest_prepare import PreparedDigest, prepare_digest
-from delivery.digest_send import send_digest
 from delivery.email import check_smtp_security
 from flows.runtime.lock import warehouse_lock
 from flows.runtime.prefect_setup import crawl_workdir
 from flows.runtime.preflight import resolve_sources
 from flows.runtime.snapshot import replaying, snapshot_as_of
 from flows.tasks.collect import collect_sources, collection_status
+from flows.tasks.digest import digest_into_report
 from flows.tasks.enrich import enrich_pending
 from flows.tasks.people import refresh_people
-from warehouse.config.profiles import Profile, load_profile
+from flows.tasks.run_record import recorded
+from warehouse.config.profiles import load_profile
 from warehouse.config.settings import apply_offline_environment, get_settings
 from warehouse.db import connect, kill_point
-from warehouse.records import RunReport, RunStatus, SourceReport
-from warehouse.save import save_run_report
+from warehouse.records import RunReport, RunStatus
 from warehouse.search.replica import refresh_search_index
 from warehouse.text import UK
 
 FLOW_NAME = "daily_digest"
-
-
-@task(name="prepare-digest", cache_policy=NONE)
-def prepare_day_digest(con, profile: Profile, day: date, out_dir: Path,
-                       sources: list[SourceReport]) -> PreparedDigest:
-    """The day's digest from the warehouse (window stored in `digests`), as .html, .txt, .eml.
-    The wall clock only ends the collection window: deadlines, days left, staleness and the
-    quiet-day logic are judged at the digest's own moment (`day` 07:00, delivery.digest)."""
-    return prepare_digest(con, profile, day, out_dir, get_settings(), now=datetime.now(UTC),
-                          source_reports=sources)
 
 
 @flow(name=FLOW_NAME, log_prints=True)
@@ -74,35 +62,21 @@ def daily_digest(
         warehouse_lock(db_path),
         connect(db_path) as con,
         replaying(settings, snapshot_dir) as live,
+        recorded(con, [report]),
     ):
-        try:
-            with crawl_workdir() as workdir:
-                report.sources = collect_sources(con, sources, live, workdir,
-                                                 full_refresh=full_refresh,
-                                                 retry_quarantined=retry_quarantined)
-            report.status = collection_status(report.sources)
-            if report.status is RunStatus.FAILED:
-                report.notes.append("every source failed; digest not rendered")
-            else:
-                kill_point("enrich")  # crash tests only (HORIZON_TEST_KILL_AT)
-                report.enriched = enrich_pending(con, active, settings.config_dir)
-                report.notes.append(refresh_people(con, active, settings.config_dir))  # issue 16
-                report.notes.append(refresh_search_index(con, db_path))
-                prepared = prepare_day_digest(con, active, day, out_dir, report.sources)
-                report.outputs = prepared.outputs
-                if send:
-                    delivered = send_digest(con, active, prepared, settings,
-                                            now=datetime.now(UTC), logger=logger)
-                    report.notes.extend(delivered.notes)
-                    if delivered.undelivered and report.status is RunStatus.SUCCEEDED:
-                        report.status = RunStatus.PARTIAL
-        except Exception as error:
-            # Keep the record of a run that broke; what it stored stays for the next run.
-            report.status = RunStatus.FAILED
-            report.notes.append(f"run stopped: {type(error).__name__}: {error}")
-            raise
-        finally:
-            report.finished_at = datetime.now(UTC)
-            save_run_report(con, report)
+        with crawl_workdir() as workdir:
+            report.sources = collect_sources(con, sources, live, workdir,
+                                             full_refresh=full_refresh,
+                                             retry_quarantined=retry_quarantined)
+        report.status = collection_status(report.sources)
+        if report.status is RunStatus.FAILED:
+            report.notes.append("every source failed; digest not rendered")
+        else:
+            kill_point("enrich")  # crash tests only (HORIZON_TEST_KILL_AT)
+            report.enriched = enrich_pending(con, active, settings.config_dir)
+            report.notes.append(refresh_people(con, active, settings.config_dir))  # issue 16
+            report.notes.append(refresh_search_index(con, db_path))
+            digest_into_report(con, active, day, out_dir, report, settings, send=send,
+                               logger=logger)
     logger.info("daily digest for %s on %s: %s", active.id, day, report.status.value)
     return report

@@ -22,12 +22,12 @@ from flows.runtime.preflight import resolve_sources
 from flows.runtime.snapshot import replaying
 from flows.tasks.collect import collect_sources
 from flows.tasks.enrich import enrich_pending
+from flows.tasks.run_record import recorded
 from warehouse.config.profiles import load_profile
 from warehouse.config.settings import apply_offline_environment, get_settings
 from warehouse.db import connect
 from warehouse.delivery_state import alerted_calls, funding_candidates, last_run_start
 from warehouse.records import RunReport, RunStatus
-from warehouse.save import save_run_report
 
 FLOW_NAME = "funding_alerts"
 NO_CHANNEL = ("not sent: no alert channel configured (SMTP host and recipients,"
@@ -56,39 +56,36 @@ def funding_alerts(
     record = send and bool(channels)
     report = RunReport(run_id=uuid.uuid4(), flow=FLOW_NAME, profile=active.id,
                        started_at=datetime.now(UTC))
-    with lock_waiting(db_path, wait_for_lock_minutes * 60), connect(db_path) as con:
-        try:
-            if collect:
-                sources = resolve_sources(active, settings, only_sources)
-                snapshot_dir = Path(snapshot).resolve() if snapshot else None
-                with replaying(settings, snapshot_dir) as live, crawl_workdir() as workdir:
-                    report.sources = collect_sources(con, sources, live, workdir)
-                report.enriched = enrich_pending(con, active, settings.config_dir)
-            now = datetime.now(UTC)
-            since = last_run_start(con, FLOW_NAME, active.id) or now - timedelta(
-                hours=active.alerts.first_run_lookback_hours)
-            alerts = plan_alerts(funding_candidates(con, active.id, now), active, now=now,
-                                 since=since, alerted=alerted_calls(con, active.id))
-            for alert in alerts:
-                report.outputs.extend(write_alert_files(alert, active, settings, out_dir, now))
-            report.notes.append(f"{len(alerts)} alerts due: " + ", ".join(
-                f"{sum(a.kind == k for a in alerts)} {k}" for k in ("new", "updated", "reminder")))
-            if send and not channels:
-                report.notes.append(NO_CHANNEL)
-            if record:
-                sent = send_alerts(con, alerts, active, settings, channels, now=now,
-                                   logger=logger)
-                report.notes.append(f"sent {len(sent.sent)}, failed {len(sent.undelivered)}"
-                                    f" (on {', '.join(channels)})")
-                if sent.undelivered:
-                    report.status = RunStatus.PARTIAL
-        except Exception as error:
-            report.status = RunStatus.FAILED
-            report.notes.append(f"run stopped: {describe(error, settings_secrets(settings))}")
-            raise
-        finally:
-            report.finished_at = datetime.now(UTC)
-            if record or report.status is RunStatus.FAILED:
-                save_run_report(con, report)
+    with (
+        lock_waiting(db_path, wait_for_lock_minutes * 60),
+        connect(db_path) as con,
+        # a dry run leaves no run report, unless it broke
+        recorded(con, [report], describe=lambda error: describe(error, settings_secrets(settings)),
+                 keep=lambda run: record or run.status is RunStatus.FAILED),
+    ):
+        if collect:
+            sources = resolve_sources(active, settings, only_sources)
+            snapshot_dir = Path(snapshot).resolve() if snapshot else None
+            with replaying(settings, snapshot_dir) as live, crawl_workdir() as workdir:
+                report.sources = collect_sources(con, sources, live, workdir)
+            report.enriched = enrich_pending(con, active, settings.config_dir)
+        now = datetime.now(UTC)
+        since = last_run_start(con, FLOW_NAME, active.id) or now - timedelta(
+            hours=active.alerts.first_run_lookback_hours)
+        alerts = plan_alerts(funding_candidates(con, active.id, now), active, now=now,
+                             since=since, alerted=alerted_calls(con, active.id))
+        for alert in alerts:
+            report.outputs.extend(write_alert_files(alert, active, settings, out_dir, now))
+        report.notes.append(f"{len(alerts)} alerts due: " + ", ".join(
+            f"{sum(a.kind == k for a in alerts)} {k}" for k in ("new", "updated", "reminder")))
+        if send and not channels:
+            report.notes.append(NO_CHANNEL)
+        if record:
+            sent = send_alerts(con, alerts, active, settings, channels, now=now,
+                               logger=logger)
+            report.notes.append(f"sent {len(sent.sent)}, failed {len(sent.undelivered)}"
+                                f" (on {', '.join(channels)})")
+            if sent.undelivered:
+                report.status = RunStatus.PARTIAL
     logger.info("funding alerts for %s: %s", active.id, "; ".join(report.notes))
     return report

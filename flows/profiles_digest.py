@@ -15,36 +15,30 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NONE
+from prefect import flow, get_run_logger
 
-from delivery.digest_prepare import PreparedDigest, prepare_digest
-from delivery.digest_send import send_digest
 from delivery.email import check_smtp_security
 from flows.runtime.lock import warehouse_lock
 from flows.runtime.prefect_setup import crawl_workdir
 from flows.runtime.preflight import resolve_sources
 from flows.runtime.snapshot import replaying, snapshot_as_of
 from flows.tasks.collect import collect_sources, collection_status
+from flows.tasks.digest import digest_into_report, prepare_day_digest
 from flows.tasks.enrich import enrich_pending_for_profiles
 from flows.tasks.people import refresh_people
-from warehouse.config.profiles import Profile, load_profile
+from flows.tasks.run_record import recorded
+from warehouse.config.profiles import load_profile
 from warehouse.config.settings import apply_offline_environment, get_settings
 from warehouse.db import connect
-from warehouse.records import RunReport, RunStatus, SourceReport
-from warehouse.save import save_run_report
+from warehouse.records import RunReport, RunStatus
 from warehouse.search.replica import refresh_search_index
 
 UK = ZoneInfo("Europe/London")
 FLOW_NAME = "profiles_digest"
 
 
-@task(name="prepare-profile-digest", cache_policy=NONE)
-def prepare_profile_digest(con, profile: Profile, day: date, out_dir: Path,
-                           sources: list[SourceReport]) -> PreparedDigest:
-    """One profile's digest for the day, as `daily_digest` prepares it."""
-    return prepare_digest(con, profile, day, out_dir, get_settings(), now=datetime.now(UTC),
-                          source_reports=sources)
+# one profile's digest for the day, as `daily_digest` prepares it, under its own task name
+prepare_profile_digest = prepare_day_digest.with_options(name="prepare-profile-digest")
 
 
 @flow(name=FLOW_NAME, log_prints=True)
@@ -69,42 +63,29 @@ def profiles_digest(profiles: list[str], snapshot: str | None = None, db: str | 
     started = datetime.now(UTC)
     reports = [RunReport(run_id=uuid.uuid4(), flow=FLOW_NAME, profile=p.id, started_at=started)
                for p in active]
-    with warehouse_lock(db_path), connect(db_path) as con, replaying(settings,
-                                                                     snapshot_dir) as live:
-        try:
-            with crawl_workdir() as workdir:
-                collected = collect_sources(con, sources, live, workdir)
-            status = collection_status(collected)
-            enriched = ({} if status is RunStatus.FAILED else
-                        enrich_pending_for_profiles(con, active, settings.config_dir))
-            index_note = ("" if status is RunStatus.FAILED else
-                          refresh_search_index(con, db_path))
-            for profile, report in zip(active, reports, strict=True):
-                names = {s.name for s in resolve_sources(profile, settings, None)}
-                report.sources = [s for s in collected if s.source in names]
-                report.status = collection_status(report.sources)
-                if status is RunStatus.FAILED:
-                    report.notes.append("every source failed; digest not rendered")
-                    continue
-                report.enriched = enriched.get(profile.id, 0)
-                report.notes += [refresh_people(con, profile, settings.config_dir), index_note]
-                prepared = prepare_profile_digest(con, profile, day, out_dir, report.sources)
-                report.outputs = prepared.outputs
-                if send:
-                    delivered = send_digest(con, profile, prepared, settings,
-                                            now=datetime.now(UTC), logger=logger)
-                    report.notes.extend(delivered.notes)
-                    if delivered.undelivered and report.status is RunStatus.SUCCEEDED:
-                        report.status = RunStatus.PARTIAL
-        except Exception as error:
-            for report in reports:
-                report.status = RunStatus.FAILED
-                report.notes.append(f"run stopped: {type(error).__name__}: {error}")
-            raise
-        finally:
-            for report in reports:
-                report.finished_at = datetime.now(UTC)
-                save_run_report(con, report)
+    with (
+        warehouse_lock(db_path),
+        connect(db_path) as con,
+        replaying(settings, snapshot_dir) as live,
+        recorded(con, reports),
+    ):
+        with crawl_workdir() as workdir:
+            collected = collect_sources(con, sources, live, workdir)
+        status = collection_status(collected)
+        enriched = ({} if status is RunStatus.FAILED else
+                    enrich_pending_for_profiles(con, active, settings.config_dir))
+        index_note = "" if status is RunStatus.FAILED else refresh_search_index(con, db_path)
+        for profile, report in zip(active, reports, strict=True):
+            names = {s.name for s in resolve_sources(profile, settings, None)}
+            report.sources = [s for s in collected if s.source in names]
+            report.status = collection_status(report.sources)
+            if status is RunStatus.FAILED:
+                report.notes.append("every source failed; digest not rendered")
+                continue
+            report.enriched = enriched.get(profile.id, 0)
+            report.notes += [refresh_people(con, profile, settings.config_dir), index_note]
+            digest_into_report(con, profile, day, out_dir, report, settings, send=send,
+                               logger=logger, prepare=prepare_profile_digest)
     for report in reports:
         logger.info("digest for %s on %s: %s", report.profile, day, report.status.value)
     return reports

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from nlp.disjoint_sets import DisjointSets
 from warehouse.people import Activity, Person, Role
 from warehouse.records import Document, DocumentKind
 
@@ -171,27 +172,20 @@ def _seat_of(mention: Mention) -> str:
 def resolve(mentions: list[Mention], *, seats: list[str] = (),  # type: ignore[assignment]
             region_names: list[str] = ()) -> Resolution:  # type: ignore[assignment]
     """One person per real person named; the profile's seats mark who is in the region."""
-    groups: dict[int, _Group] = {}
-    root_of: dict[int, int] = {}
+    groups: dict[int, _Group] = {}  # by the root of its mentions' set
+    sets = DisjointSets()
     by_id: dict[str, int] = {}
 
-    def find(i: int) -> int:
-        while root_of[i] != i:
-            root_of[i] = root_of[root_of[i]]
-            i = root_of[i]
-        return i
-
     def union(a: int, b: int) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            root_of[rb] = ra
-            groups[ra].absorb(groups.pop(rb))
+        roots = sets.union(a, b)
+        if roots:
+            groups[roots[0]].absorb(groups.pop(roots[1]))
 
     for i, m in enumerate(mentions):
         titled = is_title(m.name) or not m.name
         if titled and not m.ids:
             continue  # a title or nothing, and no id: nobody we can name
-        root_of[i] = i
+        sets.add(i)
         seat = _seat_of(m)
         schemes: dict[str, set[str]] = {}
         for ref in m.ids:
@@ -203,12 +197,12 @@ def resolve(mentions: list[Mention], *, seats: list[str] = (),  # type: ignore[a
             else:
                 by_id[ref] = i
     by_name: dict[str, list[int]] = {}
-    for i in root_of:
+    for i in sets:
         if not is_title(mentions[i].name) and name_key(mentions[i].name):
             by_name.setdefault(name_key(mentions[i].name), []).append(i)
     for _, members in sorted(by_name.items()):
         for other in members[1:]:
-            a, b = find(members[0]), find(other)
+            a, b = sets.find(members[0]), sets.find(other)
             if a != b and groups[a].compatible(groups[b]):
                 union(a, b)
     seat_set = {seat_key(s): s for s in seats}

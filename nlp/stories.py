@@ -17,6 +17,7 @@ from datetime import datetime
 import numpy as np
 
 from nlp.config import ClusteringConfig
+from nlp.disjoint_sets import DisjointSets
 
 
 @dataclass(frozen=True)
@@ -39,32 +40,20 @@ def cluster_stories(items: list[StoryItem], settings: ClusteringConfig) -> list[
     """Stories (clusters) over `items`; every item is in exactly one, singletons included."""
     if not items:
         return []
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(a: int, b: int) -> None:
-        root_a, root_b = find(a), find(b)
-        if root_a != root_b:
-            parent[max(root_a, root_b)] = min(root_a, root_b)
-
+    sets = DisjointSets(range(len(items)))
     first_of_hash: dict[str, int] = {}
     for index, item in enumerate(items):
         if item.content_hash:
-            union(index, first_of_hash.setdefault(item.content_hash, index))
+            sets.union(index, first_of_hash.setdefault(item.content_hash, index))
     vectors = np.stack([np.asarray(i.vector, dtype=np.float32) for i in items])
     similar = vectors @ vectors.T >= settings.similarity
     seconds = np.asarray([i.published_at.timestamp() for i in items])
     near = np.abs(seconds[:, None] - seconds[None, :]) <= settings.window_days * 86400
     for a, b in zip(*np.nonzero(np.triu(similar & near, k=1)), strict=True):
-        union(int(a), int(b))
+        sets.union(int(a), int(b))
     groups: dict[int, list[StoryItem]] = {}
     for index, item in enumerate(items):
-        groups.setdefault(find(index), []).append(item)
+        groups.setdefault(sets.find(index), []).append(item)
     rank = {kind: i for i, kind in enumerate(settings.lead_kinds)}
     stories = []
     for members in groups.values():

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -48,6 +48,22 @@ CSV_COLUMNS = ("rank", "title", "url", "source", "kind", "published", "themes", 
 Q = Annotated[str, Query(max_length=500, description='Words, names, "quoted phrases".')]
 Multi = Annotated[list[str] | None, Query()]
 Kinds = Annotated[list[DocumentKind] | None, Query()]
+
+
+def query_filters(profile: str | None = None, date_from: date | None = None,
+                  date_to: date | None = None, theme: Multi = None, source: Multi = None,
+                  kind: Kinds = None, signal: Signal | None = None, region_only: bool = False,
+                  funding_open: bool = False, now: datetime | None = None) -> SearchFilters:
+    """The filters the search and its CSV take from the query string (a dependency). No profile
+    is "": run_search puts in the app's default and checks the profile, once every parameter
+    is validated."""
+    return SearchFilters(profile=profile or "", date_from=date_from, date_to=date_to,
+                         themes=theme or [], sources=source or [], kinds=kind or [],
+                         signal=signal, region_only=region_only, funding_open=funding_open,
+                         now=now)
+
+
+Filters = Annotated[SearchFilters, Depends(query_filters)]
 
 
 class SearchResponse(BaseModel):
@@ -101,17 +117,8 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
                   description="Hybrid (meaning + keyword) search of the Horizon warehouse.",
                   docs_url=None, redoc_url=None)  # /docs is served offline by web/docs.py
 
-    def filters(profile: str | None, date_from: date | None, date_to: date | None,
-                theme: list[str] | None, source: list[str] | None,
-                kind: list[DocumentKind] | None, signal: Signal | None, region_only: bool,
-                funding_open: bool, now: datetime | None = None,
-                person: str | None = None) -> SearchFilters:
-        return SearchFilters(profile=known(profile), date_from=date_from,
-                             date_to=date_to, themes=theme or [], sources=source or [],
-                             kinds=kind or [], signal=signal, region_only=region_only,
-                             funding_open=funding_open, now=now, person=person or None)
-
     def run_search(q: str, f: SearchFilters, limit: int, floor: bool = True) -> SearchResponse:
+        f = f.model_copy(update={"profile": known(f.profile)})
         started = time.perf_counter()
         try:
             vector = model.model.encode_query(q) if q.strip() else None
@@ -126,12 +133,7 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
                               took_ms=round((time.perf_counter() - started) * 1000, 1))
 
     @app.get("/api/search", response_model=SearchResponse)
-    def api_search(q: Q = "", profile: str | None = None, date_from: date | None = None,
-                   date_to: date | None = None, theme: Multi = None, source: Multi = None,
-                   kind: Kinds = None,
-                   signal: Signal | None = None, region_only: bool = False,
-                   funding_open: bool = False, now: datetime | None = None,
-                   floor: bool = True,
+    def api_search(f: Filters, q: Q = "", floor: bool = True,
                    limit: Annotated[int, Query(ge=1, le=200)] = 20,
                    person: Annotated[str | None, Query(
                        max_length=200, description="A person_id from /api/people.")] = None,
@@ -142,20 +144,13 @@ def create_app(db_path: Path, encoder: TextEncoder | None = None,
         `floor=false`; `strong_match` is false when nothing matched well. `funding_open` keeps
         funding open at `now` (default: the real now). `person` keeps the items a person took
         part in (a person_id from /api/people)."""
-        return run_search(q, filters(profile, date_from, date_to, theme, source, kind, signal,
-                                     region_only, funding_open, now, person), limit, floor)
+        return run_search(q, f.model_copy(update={"person": person or None}), limit, floor)
 
     @app.get("/api/search.csv", response_class=Response)
-    def api_search_csv(q: Q = "", profile: str | None = None, date_from: date | None = None,
-                       date_to: date | None = None, theme: Multi = None, source: Multi = None,
-                       kind: Kinds = None,
-                       signal: Signal | None = None, region_only: bool = False,
-                       funding_open: bool = False, now: datetime | None = None,
-                       floor: bool = True,
+    def api_search_csv(f: Filters, q: Q = "", floor: bool = True,
                        limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Response:
         """The same search as CSV, for a spreadsheet."""
-        found = run_search(q, filters(profile, date_from, date_to, theme, source, kind, signal,
-                                      region_only, funding_open, now), limit, floor)
+        found = run_search(q, f, limit, floor)
         return Response(render_csv(found.results), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition":
                                  'attachment; filename="horizon-search.csv"'})

@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import urljoin
 
 from scrapers.dates import parse_timestamp
-from scrapers.funding.calls import call_document, facts_from_page
+from scrapers.funding.call_listing import CallListing
 from scrapers.pages import applicant_types, html_root
 from scrapers.plan import Context, Fetch, Parsed, live_url
 from warehouse.records import Document, DocumentKind, FundingFacts
@@ -23,7 +22,8 @@ from warehouse.text import html_to_text
 
 PARSER_VERSION = "find-a-grant/1"
 ORIGIN = "https://www.find-government-grants.service.gov.uk"
-_ADVERT = re.compile(r"^/grants/[a-z0-9][a-z0-9-]*$")
+LISTING = CallListing(origin=ORIGIN, call_path=re.compile(r"^/grants/[a-z0-9][a-z0-9-]*$"),
+                      listing_step="listing", call_step="advert", parser_version=PARSER_VERSION)
 
 
 def start(ctx: Context) -> list[Fetch]:
@@ -32,22 +32,13 @@ def start(ctx: Context) -> list[Fetch]:
 
 def parse(fetch: Fetch, body: bytes, ctx: Context) -> Parsed:
     root = html_root(body, f"Find a Grant {fetch.step}")
-    if fetch.step == "advert":
-        fields = _grant_fields(root)
-        if fields:
-            return Parsed(documents=[advert_document(fields, url=fetch.canonical,
-                                                     source=ctx.source,
-                                                     fetched_at=ctx.fetched_at)])
-        return Parsed(documents=[call_document(
-            facts_from_page(root), url=fetch.canonical, source=ctx.source,
-            fetched_at=ctx.fetched_at, parser_version=PARSER_VERSION)])
-    links = dict.fromkeys(urljoin(ORIGIN, str(h).split("?")[0]) for h in root.xpath("//a/@href")
-                          if _ADVERT.match(str(h).split("?")[0]))
-    follow = [Fetch(link, step="advert", canonical=link) for link in links]
-    following = root.xpath("//a[@rel='next']/@href")
-    if following and links:
-        follow.append(Fetch(urljoin(fetch.url, str(following[0])), step="listing"))
-    return Parsed(follow=follow, listed=len(links))
+    if fetch.step != "advert":
+        return LISTING.parse_listing(root, fetch)
+    fields = _grant_fields(root)
+    if fields:
+        return Parsed(documents=[advert_document(fields, url=fetch.canonical, source=ctx.source,
+                                                 fetched_at=ctx.fetched_at)])
+    return LISTING.parse_call_page(root, fetch, ctx)
 
 
 def _find_fields(value: Any) -> dict[str, Any] | None:

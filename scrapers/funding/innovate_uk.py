@@ -8,15 +8,18 @@ Live: https://apply-for-innovation-funding.service.gov.uk/competition/search and
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
-from scrapers.funding.calls import call_document, facts_from_page
+from scrapers.funding.call_listing import CallListing
 from scrapers.pages import html_root
 from scrapers.plan import Context, Fetch, Parsed, live_url
 
 PARSER_VERSION = "innovate-uk/1"
 ORIGIN = "https://apply-for-innovation-funding.service.gov.uk"
-_OVERVIEW = re.compile(r"/competition/(\d+)/overview/?$")
+LISTING = CallListing(
+    origin=ORIGIN, call_path=re.compile(r"/competition/(\d+)/overview/?$"),
+    listing_step="search", call_step="page", parser_version=PARSER_VERSION,
+    next_xpath="//a[@rel='next']/@href | //li[contains(@class,'next')]//a/@href",
+    keep_query=True, default_funder="Innovate UK")
 
 
 def start(ctx: Context) -> list[Fetch]:
@@ -26,14 +29,5 @@ def start(ctx: Context) -> list[Fetch]:
 def parse(fetch: Fetch, body: bytes, ctx: Context) -> Parsed:
     root = html_root(body, f"Innovate UK {fetch.step}")
     if fetch.step == "page":
-        facts = facts_from_page(root)
-        return Parsed(documents=[call_document(
-            facts, url=fetch.canonical, source=ctx.source, fetched_at=ctx.fetched_at,
-            parser_version=PARSER_VERSION, default_funder="Innovate UK")])
-    links = dict.fromkeys(urljoin(ORIGIN, str(h)) for h in root.xpath("//a/@href")
-                          if _OVERVIEW.search(str(h).split("?")[0]))
-    follow = [Fetch(link, step="page", canonical=link) for link in links]
-    following = root.xpath("//a[@rel='next']/@href | //li[contains(@class,'next')]//a/@href")
-    if following and links:
-        follow.append(Fetch(urljoin(fetch.url, str(following[0])), step="search"))
-    return Parsed(follow=follow, listed=len(links))
+        return LISTING.parse_call_page(root, fetch, ctx)
+    return LISTING.parse_listing(root, fetch)

@@ -52,13 +52,18 @@ class ScoreDetail(BaseModel):
     matched_chunks: int = 0
 
 
-class SearchResult(BaseModel):
+class DocumentHead(BaseModel):
+    """What names a document wherever search shows one: a result, the document page."""
+
     id: uuid.UUID
     title: str
     url: str
     source: str
     kind: str
     published_at: datetime | None = None
+
+
+class SearchResult(DocumentHead):
     themes: list[str] = Field(default_factory=list)
     signal: str | None = None
     region_score: float | None = None
@@ -67,15 +72,9 @@ class SearchResult(BaseModel):
     scores: ScoreDetail
 
 
-class DocumentView(BaseModel):
+class DocumentView(DocumentHead):
     """One document with its enrichment, for the document page and GET /api/documents/{id}."""
 
-    id: uuid.UUID
-    title: str
-    url: str
-    source: str
-    kind: str
-    published_at: datetime | None = None
     summary: str = ""
     organisations: list[str] = Field(default_factory=list)
     opens_at: datetime | None = None

@@ -1,21 +1,12 @@
 // Horizon search page. Scraped text is only ever inserted as text (textContent, text nodes).
 "use strict";
 
-const $ = (id) => document.getElementById(id);
+// $, el and safeLink are common.js's, shared with the people page; it is imported as a module, so
+// the page runs one <script> only.
+let $, el, safeLink;
 const FILTERS = ["date_from", "date_to", "theme", "source", "kind", "signal"];
 const FLAGS = ["region_only", "funding_open"];
 const NARROW = window.matchMedia("(max-width: 760px)");  // one column: filters folded
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "text") node.textContent = value;
-    else if (key === "className") node.className = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
 
 function params() {
   const p = new URLSearchParams();
@@ -36,10 +27,6 @@ function highlighted(text, spans) {
   }
   out.append(document.createTextNode(text.slice(at)));
   return out;
-}
-
-function safeLink(url) {
-  return /^https?:\/\//i.test(url) ? url : "#";
 }
 
 function chips(themes, signal) {
@@ -198,4 +185,7 @@ async function init() {
   if ($("q").value) search();
 }
 
-init();
+import("/static/common.js").then((common) => {
+  ({ $, el, safeLink } = common);
+  return init();
+});

@@ -1,22 +1,9 @@
 // Horizon people page. Scraped text is only ever inserted as text (textContent, text nodes).
 "use strict";
 
-const $ = (id) => document.getElementById(id);
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "text") node.textContent = value;
-    else if (key === "className") node.className = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-function safeLink(url) {
-  return /^https?:\/\//i.test(url) ? url : "#";
-}
+// $, el and safeLink are common.js's, shared with the search page; it is imported as a module, so
+// the page runs one <script> only.
+let $, el, safeLink;
 
 function where(p) {
   return [p.ministerial_role || p.peerage || p.constituency, p.party, p.house]
@@ -125,4 +112,7 @@ async function init() {
   if (location.hash.length > 1) openPerson(decodeURIComponent(location.hash.slice(1)));
 }
 
-init();
+import("/static/common.js").then((common) => {
+  ({ $, el, safeLink } = common);
+  return init();
+});
