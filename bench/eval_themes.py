@@ -34,11 +34,9 @@ from nlp.encoder import load_encoder
 from nlp.enrich import embed_texts
 from nlp.kit import load_theme_model
 from nlp.theme_data import (
-    DEVSET_FILE,
     DevRow,
     labelled_rows,
-    load_devset,
-    profile_mapping,
+    profile_devset,
     split_of,
     title_views,
     truth_matrix,
@@ -187,8 +185,8 @@ def evaluate(profile_id: str, settings: Settings, config, encoder, show_themes: 
         print(f"{profile_id}: no fitted heads for this encoder in config/theme_heads; "
               "run `horizon themes fit`")
         return
-    mapping, no_negatives = profile_mapping(settings.config_dir, profile_id)
-    rows = load_devset(settings.devsets_dir / DEVSET_FILE, mapping)
+    devset = profile_devset(settings.config_dir, settings.devsets_dir, profile_id)
+    rows, no_negatives = devset.rows, devset.no_negatives
     vectors = labelled_rows(rows, theme_ids, encoder, no_negatives,
                             settings.out_dir / "cache").vectors
     truth = truth_matrix([r.themes for r in rows], theme_ids)

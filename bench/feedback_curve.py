@@ -32,14 +32,7 @@ import numpy as np
 from flows.tasks.theme_refit import refit_profile
 from nlp.config import load_nlp_config
 from nlp.encoder import load_encoder
-from nlp.theme_data import (
-    DEVSET_FILE,
-    devset_version,
-    labelled_rows,
-    load_devset,
-    profile_mapping,
-    split_of,
-)
+from nlp.theme_data import DEVSET_FILE, devset_version, labelled_rows, profile_devset, split_of
 from nlp.theme_fit import FitSettings, Labelled, fit_profile_heads, prf, stack_labelled
 from nlp.themes import theme_probabilities
 from warehouse.config.profiles import load_profile
@@ -97,10 +90,10 @@ def main() -> None:
     encoder = load_encoder(config)
     profile = load_profile(settings.config_dir, args.profile)
     theme_ids = [t.id for t in profile.themes]
-    mapping, no_negatives = profile_mapping(settings.config_dir, profile.id)
-    devset = settings.devsets_dir / DEVSET_FILE
-    rows = load_devset(devset, mapping)
-    data = labelled_rows(rows, theme_ids, encoder, no_negatives, settings.out_dir / "cache")
+    devset = profile_devset(settings.config_dir, settings.devsets_dir, profile.id)
+    rows = devset.rows
+    data = labelled_rows(rows, theme_ids, encoder, devset.no_negatives,
+                         settings.out_dir / "cache")
     base = np.array([r.source in BASE_SOURCES for r in rows])
     test = np.array([split_of(r.id) == "test" for r in rows])
     pool = np.flatnonzero(~base & ~test)
@@ -110,7 +103,7 @@ def main() -> None:
     present = truth.any(axis=0)
     base_data = subset(data, base & ~test)
     con, pool_ids = pool_warehouse(rows, data, pool, profile.id)
-    meta = {"devset": f"{DEVSET_FILE} {devset_version(devset)}"}
+    meta = {"devset": f"{DEVSET_FILE} {devset_version(devset.path)}"}
 
     def fit(office: Labelled | None):
         combined = base_data if office is None else stack_labelled(base_data, office)

@@ -124,6 +124,22 @@ def profile_mapping(config_dir: Path, profile_id: str) -> tuple[dict | None, dic
     return profiles[profile_id], data.get("no_negatives") or {}
 
 
+@dataclass(frozen=True)
+class ProfileDevset:
+    """The development set as one profile sees it: its file, its rows with themes mapped to the
+    profile's, and the rule for which rows may count as negatives."""
+
+    path: Path
+    rows: list[DevRow]
+    no_negatives: dict
+
+
+def profile_devset(config_dir: Path, devsets_dir: Path, profile_id: str) -> ProfileDevset:
+    mapping, no_negatives = profile_mapping(config_dir, profile_id)
+    path = devsets_dir / DEVSET_FILE
+    return ProfileDevset(path, load_devset(path, mapping), no_negatives)
+
+
 def title_views(rows: Sequence[DevRow]) -> list[DevRow]:
     """A short view of each row that has a title (a Hansard heading, a policy or site name): the
     title alone as the text, same id (so the same split) and labels. GOV.UK listings, feeds and

@@ -28,12 +28,14 @@ def backfill(
     from flows.backfill import backfill as backfill_flow
     from flows.runtime.dask import shared_api, task_runner
     from flows.runtime.lock import RunInProgress
+    from flows.runtime.prefect_setup import PrefectUnavailable, prepare_environment
     from warehouse.config.settings import Settings
 
     first, last = parse_day(start, "--from"), parse_day(end, "--to")
     if first is None or last is None or last < first:
         fail("--to must be a day on or after --from")
     settings = Settings()
+    prepare_environment(settings.database_path, settings)
     runner = task_runner(workers, settings.dask_address, settings.dask_scheduler_port,
                          settings.dask_dashboard_port)
     with Progress(TextColumn("backfill"), BarColumn(), TextColumn("{task.completed}/"
@@ -46,13 +48,13 @@ def backfill(
 
         PROGRESS.append(progress)
         try:
-            with shared_api(settings.backfill_api_port):
+            with shared_api(settings, settings.backfill_api_port):
                 counts = backfill_flow.with_options(task_runner=runner)(
                     first, last, profile=profile, sources=sources,
                     snapshot=str(snapshot) if snapshot else None, window_days=window_days,
                     batch=batch)
-        except RunInProgress as error:
-            fail(str(error))
+        except (RunInProgress, PrefectUnavailable) as error:
+            fail(" ".join(str(error).split()))
         finally:
             PROGRESS.remove(progress)
     typer.echo(f"backfill {first}..{last}: {counts['windows']} windows stored "

@@ -133,25 +133,17 @@ def refit(
 
 def fit_devset_heads(profile, encoder, settings, *, stamp: datetime, extra=None):
     """Heads of one profile from the devset's fit and calibration rows (never its test rows)."""
-    from nlp.theme_data import (
-        DEVSET_FILE,
-        devset_version,
-        labelled_rows,
-        load_devset,
-        profile_mapping,
-        split_of,
-    )
+    from nlp.theme_data import DEVSET_FILE, devset_version, labelled_rows, profile_devset, split_of
     from nlp.theme_fit import FitSettings, fit_profile_heads, stack_labelled
 
-    devset = settings.devsets_dir / DEVSET_FILE
-    mapping, no_negatives = profile_mapping(settings.config_dir, profile.id)
-    rows = [row for row in load_devset(devset, mapping) if split_of(row.id) != "test"]
+    devset = profile_devset(settings.config_dir, settings.devsets_dir, profile.id)
+    rows = [row for row in devset.rows if split_of(row.id) != "test"]
     theme_ids = [theme.id for theme in profile.themes]
-    data = labelled_rows(rows, theme_ids, encoder, no_negatives, settings.out_dir / "cache",
-                         with_titles=True)
+    data = labelled_rows(rows, theme_ids, encoder, devset.no_negatives,
+                         settings.out_dir / "cache", with_titles=True)
     if extra is not None:
         data = stack_labelled(data, extra)
-    version = devset_version(devset)
+    version = devset_version(devset.path)
     meta = {"model_version": f"heads-{profile.id}-{stamp:%Y%m%d}-{version[7:15]}",
             "devset": f"{DEVSET_FILE} {version}", "fitted_at": stamp.isoformat(timespec="seconds"),
             "office_labels": 0 if extra is None else len(extra.vectors)}

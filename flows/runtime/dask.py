@@ -7,19 +7,21 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flows.runtime.prefect_setup import temporary_server
+from warehouse.config.settings import Settings
+
 
 @contextmanager
-def shared_api(port: int | None = None) -> Iterator[None]:
+def shared_api(settings: Settings, port: int | None = None) -> Iterator[None]:
     """One temporary Prefect API for the flow and its Dask workers, unless PREFECT_API_URL is
-    set: a worker process would otherwise start a temporary server of its own per process."""
+    set: a worker process would otherwise start a temporary server of its own per process.
+    The server dies with this process (flows/runtime/prefect_setup.py temporary_server)."""
     if os.environ.get("PREFECT_API_URL"):
         yield
         return
-    from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    server = SubprocessASGIServer(port=port or None)
-    server.start(timeout=180)
+    server = temporary_server(settings, port or None)
     os.environ["PREFECT_API_URL"] = server.api_url  # inherited by the worker processes
     try:
         with temporary_settings({PREFECT_API_URL: server.api_url}):

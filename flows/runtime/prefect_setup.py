@@ -48,6 +48,13 @@ def start_temporary_server(settings: Settings) -> str | None:
     PREFECT_API_URL names one; return its API URL. PrefectUnavailable when it cannot start."""
     if os.environ.get("PREFECT_API_URL"):
         return None
+    return temporary_server(settings).api_url
+
+
+def temporary_server(settings: Settings, port: int | None = None) -> Any:
+    """Prefect's temporary API server, started on `port` (None: any free one) so that the
+    kernel kills it with this process, even by SIGKILL: a killed run leaves no server behind
+    (nor one holding the pipes of whoever ran it). PrefectUnavailable when it cannot start."""
     from prefect.server.api.server import SubprocessASGIServer
 
     class MortalServer(SubprocessASGIServer):
@@ -71,7 +78,7 @@ def start_temporary_server(settings: Settings) -> str | None:
 
     server_log = Path(os.environ.get("PREFECT_HOME", tempfile.gettempdir())) / SERVER_LOG
     timeout = settings.prefect_startup_timeout_seconds
-    server = MortalServer()  # Prefect's own client finds this instance (one per port)
+    server = MortalServer(port=port)  # Prefect's own client finds this instance (one per port)
     try:
         server.start(timeout=timeout)
     except Exception as error:
@@ -82,7 +89,7 @@ def start_temporary_server(settings: Settings) -> str | None:
             " machine raise HORIZON_PREFECT_STARTUP_TIMEOUT_SECONDS, or run `prefect server"
             " start` and set PREFECT_API_URL=http://127.0.0.1:4200/api (server log:"
             f" {server_log})") from error
-    return server.api_url
+    return server
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from nlp.theme_data import (
     devset_version,
     labelled_rows,
     map_themes,
+    profile_devset,
     profile_mapping,
     split_of,
     title_views,
@@ -33,7 +34,7 @@ from nlp.theme_fit import (
 )
 from nlp.themes import tentative_theme, theme_probabilities
 from tests.support.nlp_fakes import HashingEncoder
-from warehouse.config.profiles import Profile
+from warehouse.config.profiles import Profile, load_profile
 from warehouse.config.settings import Settings
 
 # Constructed rows (ours): a few per theme, in the devset's shape.
@@ -153,3 +154,14 @@ def test_theme_fit_phrase_share_moves_scores_towards_the_phrase_heads(wmca: Prof
     assert not np.allclose(theme_probabilities(probe, plain.model),
                            theme_probabilities(probe, blended.model))
     assert blended.model.weights.shape == plain.model.weights.shape  # still one linear head
+
+
+def test_theme_fit_profile_devset_maps_rows_to_the_profiles_themes(config_dir: Path) -> None:
+    settings = Settings()
+    if not (settings.devsets_dir / DEVSET_FILE).is_file():
+        pytest.skip(f"development set not present at {settings.devsets_dir} (../shared/devsets)")
+    devset = profile_devset(config_dir, settings.devsets_dir, "cpca")
+    cpca = {theme.id for theme in load_profile(config_dir, "cpca").themes}
+    assert devset.path.name == DEVSET_FILE and len(devset.rows) > 1000
+    assert set().union(*(row.themes for row in devset.rows)) <= cpca
+    assert devset.no_negatives == profile_mapping(config_dir, "cpca")[1]
