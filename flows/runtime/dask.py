@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flows.runtime.prefect_setup import temporary_server
+from flows.runtime.prefect_setup import drain_prefect_services, temporary_server
 from warehouse.config.settings import Settings
 
 
@@ -27,6 +27,7 @@ def shared_api(settings: Settings, port: int | None = None) -> Iterator[None]:
         with temporary_settings({PREFECT_API_URL: server.api_url}):
             yield
     finally:
+        drain_prefect_services()
         os.environ.pop("PREFECT_API_URL", None)
         server.stop()
 

@@ -92,6 +92,18 @@ def temporary_server(settings: Settings, port: int | None = None) -> Any:
     return server
 
 
+def drain_prefect_services(timeout: float = 60) -> None:
+    """Send the logs and events Prefect still holds while its API is up. Stopping a temporary
+    server first leaves them to be retried at interpreter exit against nothing: the process
+    then hangs in Prefect's exit hook instead of ending (as Prefect's own test harness does,
+    drain, then stop)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=timeout)
+    EventsWorker.drain_all(timeout=timeout)
+
+
 @contextmanager
 def crawl_workdir() -> Iterator[Path]:
     """A temporary folder for a run's crawls, holding its owner's pid: a later run removes it
