@@ -3,9 +3,9 @@
 - onnx: the transformer exported locally with torch.onnx at first use (from the local weights,
   never a download), its attention and layer-norm subgraphs fused by ONNX Runtime's transformer
   optimizer (model_type bert), cached under `onnx_cache_dir`; run with full graph optimisation,
-  one intra-op thread per available core and sequential execution. Texts are tokenised once,
-  sorted by token length and batched, so padding is minimal; mean pooling and L2 normalisation
-  as the sentence-transformers model does. Needs `onnx` and `onnxruntime`.
+  one intra-op thread per available core (or OMP_NUM_THREADS) and sequential execution. Texts
+  are tokenised once, sorted by token length and batched, so padding is minimal; mean pooling
+  and L2 normalisation as the sentence-transformers model does. Needs `onnx` and `onnxruntime`.
 - onnx_int8: the same fused graph with its MatMul weights quantised to int8 per channel
   (onnxruntime.quantization.quantize_dynamic); gated like any other path.
 - torch_int8: dynamic int8 quantisation of the model's nn.Linear layers (torch.ao).
@@ -41,6 +41,14 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def encoder_threads() -> int:
+    """Intra-op threads for the encoder: OMP_NUM_THREADS when set (Dask sets it to 1 in each
+    worker process, so N backfill workers share the cores instead of each taking all of them),
+    else one per available core."""
+    wanted = os.environ.get("OMP_NUM_THREADS", "").strip()
+    return max(1, int(wanted)) if wanted.isdigit() else available_cores()
+
+
 class OnnxEncoder(NamedEncoder):
     """The sentence-transformers model's transformer run by ONNX Runtime."""
 
@@ -59,7 +67,7 @@ class OnnxEncoder(NamedEncoder):
         path = prepare_onnx(model, cache_dir, version, int8=int8)
         options = onnxruntime.SessionOptions()
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = available_cores()
+        options.intra_op_num_threads = encoder_threads()
         if not spinning:
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.inter_op_num_threads = 1
