@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from delivery.items import reason_text
+from delivery.items import reason_text, source_name
 from delivery.ranking import funding_facts, region_relevance
 from delivery.text import clip, money
 from warehouse.config.profiles import Profile
@@ -121,7 +121,7 @@ def due_reminder(closes: datetime | None, offsets: list[int], now: datetime,
 
 
 def _alert(scored: ScoredDocument, profile: Profile, kind: AlertKind, key: str,
-           fp: str, **extra) -> FundingAlert:
+           fp: str, source_names: dict[str, str] | None = None, **extra) -> FundingAlert:
     document = scored.document
     facts = _facts(scored)
     amount = money(facts.max_award_gbp)
@@ -135,7 +135,7 @@ def _alert(scored: ScoredDocument, profile: Profile, kind: AlertKind, key: str,
     return FundingAlert(
         key=key, kind=kind, profile=profile.id, authority=profile.short_name,
         document_id=document.id, title=clip(document.title, 300), url=document.url,
-        source=document.source,
+        source=source_name(document.source, source_names),
         funder=clip(facts.funder or ", ".join(document.organisations[:2]), 200),
         amount=amount or "not stated", opens_at=document.opens_at or facts.opens_at,
         closes_at=deadline(scored),
@@ -148,9 +148,10 @@ def _alert(scored: ScoredDocument, profile: Profile, kind: AlertKind, key: str,
 
 def plan_alerts(
     candidates: list[ScoredDocument], profile: Profile, *, now: datetime, since: datetime,
-    alerted: dict[uuid.UUID, AlertedCall],
+    alerted: dict[uuid.UUID, AlertedCall], source_names: dict[str, str] | None = None,
 ) -> list[FundingAlert]:
-    """New, updated and reminder alerts due now; keys already sent are filtered later."""
+    """New, updated and reminder alerts due now; keys already sent are filtered later. Sources
+    are shown by their display names (config/sources.yaml), as in the digest."""
     alerts: list[FundingAlert] = []
     for scored in sorted(candidates, key=lambda s: (s.first_seen_at, s.document.url)):
         doc_id = scored.document.id
@@ -159,18 +160,20 @@ def plan_alerts(
         if known is None:
             if scored.first_seen_at <= since or not qualifies(scored, profile, now):
                 continue
-            alerts.append(_alert(scored, profile, "new", f"{profile.id}:{doc_id}:new", fp))
+            alerts.append(_alert(scored, profile, "new", f"{profile.id}:{doc_id}:new", fp,
+                                 source_names))
             first_alerted = now
         else:
             first_alerted = known.first_alerted_at
             if known.fingerprint != fp:
                 digest = hashlib.sha256(fp.encode()).hexdigest()[:16]
                 alerts.append(_alert(scored, profile, "updated",
-                                     f"{profile.id}:{doc_id}:updated:{digest}", fp,
+                                     f"{profile.id}:{doc_id}:updated:{digest}", fp, source_names,
                                      changes=describe_changes(known.fingerprint, fp)))
         closes = deadline(scored)
         offset = due_reminder(closes, profile.alerts.reminder_offsets_days, now, first_alerted)
         if offset is not None and closes is not None:
             key = f"{profile.id}:{doc_id}:reminder:{closes:%Y%m%dT%H%M%z}:{offset}d"
-            alerts.append(_alert(scored, profile, "reminder", key, fp, offset_days=offset))
+            alerts.append(_alert(scored, profile, "reminder", key, fp, source_names,
+                                 offset_days=offset))
     return alerts

@@ -25,6 +25,7 @@ from flows.tasks.enrich import enrich_pending
 from flows.tasks.run_record import recorded
 from warehouse.config.profiles import load_profile
 from warehouse.config.settings import apply_offline_environment, get_settings
+from warehouse.config.sources import source_display_names
 from warehouse.db import connect
 from warehouse.delivery_state import alerted_calls, funding_candidates, last_run_start
 from warehouse.records import RunReport, RunStatus
@@ -73,7 +74,8 @@ def funding_alerts(
         since = last_run_start(con, FLOW_NAME, active.id) or now - timedelta(
             hours=active.alerts.first_run_lookback_hours)
         alerts = plan_alerts(funding_candidates(con, active.id, now), active, now=now,
-                             since=since, alerted=alerted_calls(con, active.id))
+                             since=since, alerted=alerted_calls(con, active.id),
+                             source_names=source_display_names(settings.config_dir))
         for alert in alerts:
             report.outputs.extend(write_alert_files(alert, active, settings, out_dir, now))
         report.notes.append(f"{len(alerts)} alerts due: " + ", ".join(

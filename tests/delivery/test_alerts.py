@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from delivery.alerts import describe_changes, due_reminder, fingerprint, plan_alerts, qualifies
+from delivery.items import source_name
 from tests.support.delivery_samples import NOW, sample_profile, scored
 from warehouse.delivery_state import AlertedCall
 from warehouse.records import ApplicantType, DocumentKind, FundingFacts
@@ -29,6 +30,15 @@ def test_plan_alerts_new_eligible_call_first_seen_since_last_run(profile) -> Non
     assert alert.key.endswith(":new")
     assert (alert.funder, alert.amount, alert.applicants) == ("DfT", "£1 million",
                                                              "combined authority")
+
+
+def test_plan_alerts_names_the_source_as_the_digest_does(profile) -> None:
+    source = call().document.source
+    [named] = plan_alerts([call()], profile, now=NOW, since=SINCE, alerted={},
+                          source_names={source: "Find a Grant"})
+    [unnamed] = plan_alerts([call()], profile, now=NOW, since=SINCE, alerted={})
+    assert named.source == "Find a Grant"
+    assert unnamed.source == source_name(source, None) and "_" not in unnamed.source
 
 
 def test_plan_alerts_ignores_calls_seen_before_the_last_run(profile) -> None:
