@@ -31,7 +31,6 @@ FIELDS = ["funder", "total_amount_gbp", "max_award_gbp", "min_award_gbp", "opens
           "closes_at", "eligible_applicants", "place_restrictions", "match_funding",
           "eligible_for_authority", "regional_amount_gbp", "deadline_stage"]
 PREVIOUS = "38a3482"  # nlp/funding.py before issue 11
-ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 

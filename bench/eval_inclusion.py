@@ -32,7 +32,6 @@ from warehouse.config.profiles import load_profile
 from warehouse.config.settings import Settings
 from warehouse.records import Document, DocumentInsight, DocumentKind, ScoredDocument
 
-ROOT = Path(__file__).resolve().parents[1]
 PREVIOUS = "38a3482"
 FETCHED = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 
